@@ -1,0 +1,4 @@
+using System.CommandLine;
+using DataGateway.Cli;
+
+return await DgwCommandLine.InvokeAsync(args, new InvocationConfiguration(), CliContext.Default);

@@ -1,0 +1,68 @@
+namespace DataGateway.Domain.Identity;
+
+/// <summary>Who a development token speaks for.</summary>
+public sealed record DevelopmentTokenRequest
+{
+    /// <summary>The default lifetime: a working day.</summary>
+    public static readonly TimeSpan DefaultLifetime = TimeSpan.FromHours(8);
+
+    /// <summary>The caller's id, e.g. <c>judge-wang</c>; also the seed of the token's stable <c>oid</c>.</summary>
+    public required string Subject { get; init; }
+
+    /// <summary>Display name, e.g. <c>王法官</c>; null uses <see cref="Subject"/>.</summary>
+    public string? Name { get; init; }
+
+    /// <summary>At least one of <see cref="Identity.Roles.All"/>.</summary>
+    public required IReadOnlyList<string> Roles { get; init; }
+
+    /// <summary>The catalog unit a <c>unit</c> caller speaks for; required with that role.</summary>
+    public string? UnitId { get; init; }
+
+    /// <summary>The caller's court code, e.g. <c>浙0604</c>.</summary>
+    public string? CourtCode { get; init; }
+
+    /// <summary>How long the token is valid from the moment it is issued.</summary>
+    public TimeSpan Lifetime { get; init; } = DefaultLifetime;
+
+    /// <summary>What is wrong with the request, one reason per entry; empty when a token can be issued for it.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(Subject))
+        {
+            errors.Add("subject is required");
+        }
+
+        if (Roles is null || Roles.Count == 0)
+        {
+            errors.Add($"at least one role is required ({string.Join(", ", Identity.Roles.All)})");
+        }
+        else
+        {
+            foreach (var role in Roles.Where(r => !Identity.Roles.IsKnown(r)))
+            {
+                errors.Add($"unknown role '{role}'; valid roles are {string.Join(", ", Identity.Roles.All)}");
+            }
+
+            if (Roles.Contains(Identity.Roles.Unit, StringComparer.Ordinal) && string.IsNullOrWhiteSpace(UnitId))
+            {
+                errors.Add($"role '{Identity.Roles.Unit}' requires a unit id (the catalog id of the unit, e.g. bank-sxrcb)");
+            }
+        }
+
+        if (CourtCode is not null && !IsCourtCode(CourtCode))
+        {
+            errors.Add($"court code '{CourtCode}' must be 浙 followed by 4 digits, e.g. 浙0604");
+        }
+
+        if (Lifetime <= TimeSpan.Zero)
+        {
+            errors.Add("lifetime must be positive");
+        }
+
+        return errors;
+    }
+
+    private static bool IsCourtCode(string value) =>
+        value.Length == 5 && value[0] == '浙' && !value.AsSpan(1).ContainsAnyExceptInRange('0', '9');
+}

@@ -1,0 +1,77 @@
+using DataGateway.Contracts.V1;
+using DataGateway.Domain.Subjects;
+using DataGateway.Simulator.Synthetic;
+using DataGateway.Simulator.Units;
+using Grpc.Core;
+
+namespace DataGateway.Simulator;
+
+/// <summary>The AgencyService every hosted unit serves: validate, wait the unit's latency, answer synthetic assets.</summary>
+internal sealed class SimulatedAgencyService(
+    UnitDirectory units,
+    SyntheticAssets assets,
+    SimulatorStats stats,
+    TimeProvider timeProvider) : AgencyService.AgencyServiceBase
+{
+    public override async Task<AnswerQueryResponse> AnswerQuery(AnswerQueryRequest request, ServerCallContext context)
+    {
+        if (!units.TryGet(request.UnitId, out var unit))
+        {
+            throw new RpcException(new Status(
+                StatusCode.NotFound,
+                string.IsNullOrEmpty(request.UnitId)
+                    ? "unit_id is required."
+                    : $"unit_id: unit '{request.UnitId}' is not hosted by this simulator."));
+        }
+
+        if (request.Purpose is null
+            || request.Purpose.BasisCase == Purpose.BasisOneofCase.None
+            || (request.Purpose.BasisCase == Purpose.BasisOneofCase.CaseNumber && request.Purpose.CaseNumber.Length == 0)
+            || (request.Purpose.BasisCase == Purpose.BasisOneofCase.NotarialFileNumber && request.Purpose.NotarialFileNumber.Length == 0))
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "purpose: a case_number or notarial_file_number is required."));
+        }
+
+        var (identifier, organisation) = SubjectOf(request.Subject);
+
+        // The timer is registered before the call shows as in flight, so a test that sees it in flight and then
+        // advances a fake clock always releases it.
+        var latency = unit.Latency;
+        var wait = latency > TimeSpan.Zero ? Task.Delay(latency, timeProvider, context.CancellationToken) : Task.CompletedTask;
+        stats.Enter(unit);
+        try
+        {
+            await wait.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
+        {
+            throw new RpcException(new Status(StatusCode.Cancelled, "The caller cancelled the query."));
+        }
+        finally
+        {
+            stats.Exit(unit);
+        }
+
+        return assets.Answer(unit, identifier, organisation, request.AssetKinds);
+    }
+
+    // A real unit refuses a malformed identifier rather than searching for it; messages never repeat the identifier.
+    // Only form and check character are checked here: future birth dates are the gateway's to refuse, and a test's
+    // fake clock (FakeTimeProvider starts in 2000) must not turn valid subjects away.
+    private static (string Identifier, bool Organisation) SubjectOf(Subject? subject)
+    {
+        switch (subject?.IdentifierCase)
+        {
+            case Subject.IdentifierOneofCase.IdNumber:
+                return ResidentIdNumber.TryValidate(subject.IdNumber, DateOnly.MaxValue, out var id, out var idError)
+                    ? (id, false)
+                    : throw new RpcException(new Status(StatusCode.InvalidArgument, $"subject.id_number: {idError}."));
+            case Subject.IdentifierOneofCase.CreditCode:
+                return UnifiedSocialCreditCode.TryValidate(subject.CreditCode, out var code, out var codeError)
+                    ? (code, true)
+                    : throw new RpcException(new Status(StatusCode.InvalidArgument, $"subject.credit_code: {codeError}."));
+            default:
+                throw new RpcException(new Status(StatusCode.InvalidArgument, "subject: an id_number or credit_code is required."));
+        }
+    }
+}

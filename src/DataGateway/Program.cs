@@ -1,0 +1,25 @@
+using DataGateway.Features.Api;
+using DataGateway.Features.Catalog;
+using DataGateway.Features.Enforcement;
+using DataGateway.Features.Identity;
+using DataGateway.Features.Privacy;
+using DataGateway.Features.Simulation;
+using DataGateway.Features.Units;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.Services.AddSingleton(TimeProvider.System);
+
+builder.AddCatalog();
+builder.AddGatewayIdentity();
+builder.AddPrivacy();
+builder.AddEmbeddedSimulator();
+builder.AddUnits();
+builder.AddEnforcement();
+builder.AddApi();
+
+var app = builder.Build();
+app.MapApi();
+app.Run();
+
+/// <summary>Entry point; public so integration tests can host the gateway.</summary>
+public partial class Program;

@@ -1,0 +1,107 @@
+using System.Net.Http.Headers;
+using DataGateway.Contracts.V1;
+using DataGateway.Domain.Catalog;
+using DataGateway.Domain.Identity;
+using DataGateway.Simulator;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace DataGateway.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// The real gateway (in-memory test server) in front of a real simulator on a loopback port, both on one
+/// <see cref="FakeTimeProvider"/> so timeouts and latencies advance when a test says so, never by sleeping.
+/// </summary>
+public sealed class GatewayTestHost : IAsyncDisposable
+{
+    private readonly WebApplicationFactory<Program> _factory;
+    private readonly GrpcChannel _channel;
+
+    private GatewayTestHost(WebApplicationFactory<Program> factory, SimulatorHost simulator, FakeTimeProvider time)
+    {
+        _factory = factory;
+        Simulator = simulator;
+        Time = time;
+        _channel = GrpcChannel.ForAddress(factory.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = factory.Server.CreateHandler() });
+    }
+
+    public static string ConfigDirectory => Path.Combine(AppContext.BaseDirectory, "config");
+
+    public static UnitCatalog Catalog { get; } = UnitCatalog.Load(ConfigDirectory);
+
+    public static Personas Personas { get; } = Personas.Load(Path.Combine(ConfigDirectory, "personas.json"));
+
+    public static DevelopmentAuthSettings Auth { get; } = DevelopmentAuthSettings.Load(Path.Combine(ConfigDirectory, "development-auth.json"));
+
+    public SimulatorHost Simulator { get; }
+
+    public FakeTimeProvider Time { get; }
+
+    /// <summary>Starts a simulator whose units answer with <paramref name="latency"/> (default none), and the gateway in front of it.</summary>
+    public static async Task<GatewayTestHost> StartAsync(TimeSpan? latency = null, Uri? unitEndpoint = null)
+    {
+        // Start at the real time: token lifetimes are checked against the wall clock.
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var simulator = await SimulatorHost.StartAsync(
+            new SimulatorOptions
+            {
+                GrpcUrl = "http://127.0.0.1:0",
+                HttpUrl = "http://127.0.0.1:0",
+                DefaultLatencyMs = (int)(latency ?? TimeSpan.Zero).TotalMilliseconds,
+                LatencyMsByKind = [],
+            },
+            Catalog,
+            Personas,
+            time);
+
+        var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        {
+            web.UseEnvironment("Development");
+            web.UseSetting("Simulator:Embedded", "false");
+            web.UseSetting("Units:DefaultEndpoint", (unitEndpoint ?? simulator.GrpcAddress).ToString());
+            web.ConfigureServices(services => services.AddSingleton<TimeProvider>(time));
+        });
+        _ = factory.Server; // start now, so a broken start-up fails here rather than in the first call
+        return new GatewayTestHost(factory, simulator, time);
+    }
+
+    public static string Token(params string[] roles) => Token(TimeProvider.System, roles);
+
+    public static string Token(TimeProvider clock, params string[] roles) =>
+        DevelopmentTokenIssuer.Issue(Auth, new DevelopmentTokenRequest { Subject = "test-" + string.Join('-', roles), Roles = roles }, clock);
+
+    public HttpClient Rest(string? token)
+    {
+        var client = _factory.CreateClient();
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return client;
+    }
+
+    public EnforcementService.EnforcementServiceClient Enforcement(string? token) => new(WithToken(token));
+
+    public CatalogService.CatalogServiceClient CatalogClient(string? token) => new(WithToken(token));
+
+    private CallInvoker WithToken(string? token) => token is null
+        ? _channel.CreateCallInvoker()
+        : _channel.Intercept(metadata =>
+        {
+            metadata.Add("Authorization", "Bearer " + token);
+            return metadata;
+        });
+
+    public async ValueTask DisposeAsync()
+    {
+        _channel.Dispose();
+        await _factory.DisposeAsync();
+        await Simulator.DisposeAsync();
+    }
+}
