@@ -73,7 +73,13 @@ public sealed class GatewayTestHost : IAsyncDisposable
     public static string Token(params string[] roles) => Token(TimeProvider.System, roles);
 
     public static string Token(TimeProvider clock, params string[] roles) =>
-        DevelopmentTokenIssuer.Issue(Auth, new DevelopmentTokenRequest { Subject = "test-" + string.Join('-', roles), Roles = roles }, clock);
+        DevelopmentTokenIssuer.Issue(Auth, new DevelopmentTokenRequest
+        {
+            Subject = "test-" + string.Join('-', roles),
+            Roles = roles,
+            // A unit's system always speaks for one unit.
+            UnitId = roles.Contains(Roles.Unit) ? "bank-sxrcb" : null,
+        }, clock);
 
     public HttpClient Rest(string? token)
     {

@@ -10,6 +10,8 @@ public sealed partial class SyntheticDataTests
         ["realestate-registry", "land-resources", "vehicle-admin", "bank-sxrcb", "bank-icbc", "bank-ccb", "provident-fund",
          "hr-social-security", "securities-csdc", "market-regulation", "tax-bureau", "environment-bureau"];
 
+    private static readonly string[] RealEstateFlags = ["MORTGAGED", "SEALED", "OBJECTION", "LOCKED"];
+
     [Fact]
     public async Task AnswerQuery_SameSubjectAndUnitAskedTwiceAndOnAnotherHost_IdenticalAnswers()
     {
@@ -190,7 +192,7 @@ public sealed partial class SyntheticDataTests
             Assert.Matches(UnitNumberPattern(), a.Attributes["unitNumber"]);
             Assert.StartsWith("上虞区", a.Description, StringComparison.Ordinal);
             Assert.Matches(AmountPattern(), a.Attributes["areaM2"]);
-            Assert.All(a.Flags, f => Assert.Contains(f, new[] { "MORTGAGED", "SEALED", "OBJECTION", "LOCKED" }));
+            Assert.All(a.Flags, f => Assert.Contains(f, RealEstateFlags));
         });
         Assert.Contains(realEstate, a => a.Flags.Contains("MORTGAGED"));
         Assert.Contains(realEstate, a => a.Flags.Count == 0);
