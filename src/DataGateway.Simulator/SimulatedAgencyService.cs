@@ -11,7 +11,8 @@ internal sealed class SimulatedAgencyService(
     UnitDirectory units,
     SyntheticAssets assets,
     SimulatorStats stats,
-    TimeProvider timeProvider) : AgencyService.AgencyServiceBase
+    TimeProvider timeProvider,
+    CancellationToken stopping) : AgencyService.AgencyServiceBase
 {
     public override async Task<AnswerQueryResponse> AnswerQuery(AnswerQueryRequest request, ServerCallContext context)
     {
@@ -34,25 +35,44 @@ internal sealed class SimulatedAgencyService(
 
         var (identifier, organisation) = SubjectOf(request.Subject);
 
+        var latency = unit.Latency;
+        if (latency > TimeSpan.Zero)
+        {
+            await WaitAsync(unit, latency, context.CancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            stats.Enter(unit);
+            stats.Exit(unit);
+        }
+
+        return assets.Answer(unit, identifier, organisation, request.AssetKinds);
+    }
+
+    private async Task WaitAsync(SimulatedUnit unit, TimeSpan latency, CancellationToken callAborted)
+    {
+        // Stopping the host ends pending waits at once: a fake clock nobody advances any more must not hold up
+        // shutdown until Kestrel's timeout.
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(callAborted, stopping);
+
         // The timer is registered before the call shows as in flight, so a test that sees it in flight and then
         // advances a fake clock always releases it.
-        var latency = unit.Latency;
-        var wait = latency > TimeSpan.Zero ? Task.Delay(latency, timeProvider, context.CancellationToken) : Task.CompletedTask;
+        var wait = Task.Delay(latency, timeProvider, cancel.Token);
         stats.Enter(unit);
         try
         {
             await wait.ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
         {
-            throw new RpcException(new Status(StatusCode.Cancelled, "The caller cancelled the query."));
+            throw callAborted.IsCancellationRequested
+                ? new RpcException(new Status(StatusCode.Cancelled, "The caller cancelled the query."))
+                : new RpcException(new Status(StatusCode.Unavailable, "The simulator is stopping."));
         }
         finally
         {
             stats.Exit(unit);
         }
-
-        return assets.Answer(unit, identifier, organisation, request.AssetKinds);
     }
 
     // A real unit refuses a malformed identifier rather than searching for it; messages never repeat the identifier.

@@ -13,11 +13,13 @@ namespace DataGateway.Simulator;
 public sealed class SimulatorHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly CancellationTokenSource _stopping;
     private int _disposed;
 
-    private SimulatorHost(WebApplication app, Uri grpcAddress, Uri httpAddress, SimulatorStats stats, UnitBehaviours behaviours, Personas personas)
+    private SimulatorHost(WebApplication app, CancellationTokenSource stopping, Uri grpcAddress, Uri httpAddress, SimulatorStats stats, UnitBehaviours behaviours, Personas personas)
     {
         _app = app;
+        _stopping = stopping;
         GrpcAddress = grpcAddress;
         HttpAddress = httpAddress;
         Stats = stats;
@@ -68,7 +70,8 @@ public sealed class SimulatorHost : IAsyncDisposable
         }
 
         var stats = new SimulatorStats(units);
-        var service = new SimulatedAgencyService(units, new SyntheticAssets(plans), stats, timeProvider ?? TimeProvider.System);
+        var stopping = new CancellationTokenSource();
+        var service = new SimulatedAgencyService(units, new SyntheticAssets(plans), stats, timeProvider ?? TimeProvider.System, stopping.Token);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
@@ -108,11 +111,13 @@ public sealed class SimulatorHost : IAsyncDisposable
         catch
         {
             await app.DisposeAsync().ConfigureAwait(false);
+            stopping.Dispose();
             throw;
         }
 
         return new SimulatorHost(
             app,
+            stopping,
             BoundAddress(grpcListen!, options.GrpcUrl),
             BoundAddress(httpListen!, options.HttpUrl),
             stats,
@@ -127,8 +132,10 @@ public sealed class SimulatorHost : IAsyncDisposable
             return;
         }
 
+        await _stopping.CancelAsync().ConfigureAwait(false);
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
+        _stopping.Dispose();
     }
 
     private static ListenOptions Listen(KestrelServerOptions kestrel, Uri url, HttpProtocols protocols)

@@ -88,7 +88,8 @@ internal struct SyntheticRandom
     /// <summary>True with probability <paramref name="probability"/>.</summary>
     public bool Chance(double probability) => (NextUInt64() >> 11) * (1.0 / (1UL << 53)) < probability;
 
-    public T Pick<T>(T[] items) => items[Next(items.Length)];
+    // A span, so call sites can pass a literal list without allocating an array per draw.
+    public T Pick<T>(ReadOnlySpan<T> items) => items[Next(items.Length)];
 
     public char Digit() => (char)('0' + Next(10));
 

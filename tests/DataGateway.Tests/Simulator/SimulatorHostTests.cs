@@ -114,6 +114,22 @@ public sealed class SimulatorHostTests
     }
 
     [Fact]
+    public async Task DisposeAsync_CallWaitingOnAClockNobodyAdvances_EndsTheCallAsUnavailable()
+    {
+        var time = new FakeTimeProvider();
+        await using var simulator = await RunningSimulator.StartAsync(time, new SimulatorOptions { DefaultLatencyMs = 1000 });
+        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var call = simulator.AskAsync("bank-icbc", Debtor);
+        await simulator.Host.Stats.WaitForInFlightAsync(1, guard.Token);
+
+        await simulator.Host.DisposeAsync().AsTask().WaitAsync(guard.Token);
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => call.WaitAsync(guard.Token));
+        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
+        Assert.Contains("stopping", error.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SetLatency_OneUnit_ThatUnitWaitsAndOthersDoNot()
     {
         var time = new FakeTimeProvider();
