@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using DataGateway.Contracts.V1;
 using DataGateway.Domain.Catalog;
-using DataGateway.Features.Identity;
+using DataGateway.Domain.Identity;
 using DataGateway.Features.Privacy;
 using DataGateway.Features.Units;
 using Google.Protobuf.WellKnownTypes;
@@ -28,7 +28,7 @@ internal sealed partial class AssetQueryHandler(
             Purpose = new Purpose { CaseNumber = query.CaseNumber.ToString() },
             Subject = query.Subject,
             AssetKinds = { query.AssetKinds },
-            RequesterHash = hasher.Hash(user.FindFirstValue(Claims.Subject) ?? string.Empty),
+            RequesterHash = hasher.Hash(user.FindFirstValue(GatewayClaimTypes.Subject) ?? string.Empty),
         };
 
         var started = timeProvider.GetTimestamp();

@@ -55,8 +55,8 @@ internal static class IdentityFeature
         builder.Services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, jwt =>
         {
             jwt.MapInboundClaims = false;
-            jwt.TokenValidationParameters.RoleClaimType = Claims.Roles;
-            jwt.TokenValidationParameters.NameClaimType = Claims.Name;
+            jwt.TokenValidationParameters.RoleClaimType = GatewayClaimTypes.Roles;
+            jwt.TokenValidationParameters.NameClaimType = GatewayClaimTypes.Name;
             if (development is null)
             {
                 return;
@@ -106,12 +106,4 @@ public sealed class GatewayIdentityOptions
 internal static class Policies
 {
     public const string Judge = "judge";
-}
-
-/// <summary>Claim types the gateway reads (Entra ID access-token names).</summary>
-internal static class Claims
-{
-    public const string Roles = "roles";
-    public const string Name = "name";
-    public const string Subject = "sub";
 }
