@@ -4,6 +4,7 @@ using DataGateway.Features.Enforcement;
 using DataGateway.Features.Identity;
 using DataGateway.Features.Privacy;
 using DataGateway.Features.Simulation;
+using DataGateway.Features.Store;
 using DataGateway.Features.Units;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -12,6 +13,7 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.AddCatalog();
 builder.AddGatewayIdentity();
 builder.AddPrivacy();
+builder.AddStore();
 builder.AddEmbeddedSimulator();
 builder.AddUnits();
 builder.AddEnforcement();

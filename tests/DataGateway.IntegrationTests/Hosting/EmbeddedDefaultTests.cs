@@ -16,8 +16,10 @@ public sealed class EmbeddedDefaultTests
     {
         // The shipped settings, but with the embedded simulator on free ports so a gateway running on this
         // machine does not collide with the test.
+        var dataDirectory = Directory.CreateTempSubdirectory("datagateway-test-").FullName;
         await using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
+            web.UseSetting("Store:DataDirectory", dataDirectory);
             web.UseEnvironment("Development");
             web.UseSetting("Simulator:GrpcUrl", "http://127.0.0.1:0");
             web.UseSetting("Simulator:HttpUrl", "http://127.0.0.1:0");

@@ -22,8 +22,9 @@ public sealed class GatewayTestHost : IAsyncDisposable
     private readonly WebApplicationFactory<Program> _factory;
     private readonly GrpcChannel _channel;
 
-    private GatewayTestHost(WebApplicationFactory<Program> factory, SimulatorHost simulator, FakeTimeProvider time)
+    private GatewayTestHost(WebApplicationFactory<Program> factory, SimulatorHost simulator, FakeTimeProvider time, string dataDirectory)
     {
+        DataDirectory = dataDirectory;
         _factory = factory;
         Simulator = simulator;
         Time = time;
@@ -39,6 +40,11 @@ public sealed class GatewayTestHost : IAsyncDisposable
     public static DevelopmentAuthSettings Auth { get; } = DevelopmentAuthSettings.Load(Path.Combine(ConfigDirectory, "development-auth.json"));
 
     public SimulatorHost Simulator { get; }
+
+    /// <summary>This host's own store folder (a fresh temporary folder, deleted on dispose).</summary>
+    public string DataDirectory { get; }
+
+    public IServiceProvider Services => _factory.Services;
 
     public FakeTimeProvider Time { get; }
 
@@ -59,15 +65,17 @@ public sealed class GatewayTestHost : IAsyncDisposable
             Personas,
             time);
 
+        var dataDirectory = Directory.CreateTempSubdirectory("datagateway-test-").FullName;
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
+            web.UseSetting("Store:DataDirectory", dataDirectory);
             web.UseEnvironment("Development");
             web.UseSetting("Simulator:Embedded", "false");
             web.UseSetting("Units:DefaultEndpoint", (unitEndpoint ?? simulator.GrpcAddress).ToString());
             web.ConfigureServices(services => services.AddSingleton<TimeProvider>(time));
         });
         _ = factory.Server; // start now, so a broken start-up fails here rather than in the first call
-        return new GatewayTestHost(factory, simulator, time);
+        return new GatewayTestHost(factory, simulator, time, dataDirectory);
     }
 
     public static string Token(params string[] roles) => Token(TimeProvider.System, roles);
@@ -109,5 +117,7 @@ public sealed class GatewayTestHost : IAsyncDisposable
         _channel.Dispose();
         await _factory.DisposeAsync();
         await Simulator.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(DataDirectory, recursive: true);
     }
 }
