@@ -15,6 +15,7 @@ public static class DgwCommandLine
         return new RootCommand("dgw: the DataGateway command line (development tokens; batches and audit to follow).")
         {
             TokenCommand.Create(context),
+            AuditCommand.Create(context),
         };
     }
 

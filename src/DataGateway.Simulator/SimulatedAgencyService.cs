@@ -6,7 +6,9 @@ using Grpc.Core;
 
 namespace DataGateway.Simulator;
 
-/// <summary>The AgencyService every hosted unit serves: validate, wait the unit's latency, answer synthetic assets.</summary>
+/// <summary>
+/// The AgencyService every hosted unit serves: validate, apply the unit's fault, wait its latency, answer synthetic assets.
+/// </summary>
 internal sealed class SimulatedAgencyService(
     UnitDirectory units,
     SyntheticAssets assets,
@@ -35,8 +37,17 @@ internal sealed class SimulatedAgencyService(
 
         var (identifier, organisation) = SubjectOf(request.Subject);
 
-        var latency = unit.Latency;
-        if (latency > TimeSpan.Zero)
+        // Read once: a fault switched while this call runs applies to the next calls, not half of this one.
+        var fault = unit.Fault;
+        var outcome = fault.Decide();
+        if (outcome == CallOutcome.Refuse)
+        {
+            stats.Refuse(unit);
+            throw new RpcException(new Status(StatusCode.Unavailable, "unit down"));
+        }
+
+        var latency = outcome == CallOutcome.Hang ? Timeout.InfiniteTimeSpan : fault.Latency;
+        if (latency != TimeSpan.Zero)
         {
             await WaitAsync(unit, latency, context.CancellationToken).ConfigureAwait(false);
         }
@@ -46,9 +57,20 @@ internal sealed class SimulatedAgencyService(
             stats.Exit(unit);
         }
 
+        switch (outcome)
+        {
+            case CallOutcome.TransientFailure:
+                SimulatorStats.Fail(unit);
+                throw new RpcException(new Status(StatusCode.Unavailable, "simulated transient failure"));
+            case CallOutcome.Failure:
+                SimulatorStats.Fail(unit);
+                throw new RpcException(new Status(StatusCode.Internal, "simulated failure"));
+        }
+
         return assets.Answer(unit, identifier, organisation, request.AssetKinds);
     }
 
+    /// <param name="latency">How long to wait; <see cref="Timeout.InfiniteTimeSpan"/> hangs until cancelled.</param>
     private async Task WaitAsync(SimulatedUnit unit, TimeSpan latency, CancellationToken callAborted)
     {
         // Stopping the host ends pending waits at once: a fake clock nobody advances any more must not hold up
@@ -56,8 +78,10 @@ internal sealed class SimulatedAgencyService(
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(callAborted, stopping);
 
         // The timer is registered before the call shows as in flight, so a test that sees it in flight and then
-        // advances a fake clock always releases it.
-        var wait = Task.Delay(latency, timeProvider, cancel.Token);
+        // advances a fake clock always releases it. A hang needs no timer, nor the clock.
+        var wait = latency == Timeout.InfiniteTimeSpan
+            ? Task.Delay(Timeout.InfiniteTimeSpan, cancel.Token)
+            : Task.Delay(latency, timeProvider, cancel.Token);
         stats.Enter(unit);
         try
         {

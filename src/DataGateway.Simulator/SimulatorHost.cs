@@ -30,7 +30,7 @@ public sealed class SimulatorHost : IAsyncDisposable
     /// <summary>The bound gRPC (h2c) address, with the real port when 0 was asked for.</summary>
     public Uri GrpcAddress { get; }
 
-    /// <summary>The bound control API address, with the real port when 0 was asked for.</summary>
+    /// <summary>The bound control API address (stats and fault switches), with the real port when 0 was asked for.</summary>
     public Uri HttpAddress { get; }
 
     public SimulatorStats Stats { get; }
@@ -70,6 +70,7 @@ public sealed class SimulatorHost : IAsyncDisposable
         }
 
         var stats = new SimulatorStats(units);
+        var behaviours = new UnitBehaviours(units);
         var stopping = new CancellationTokenSource();
         var service = new SimulatedAgencyService(units, new SyntheticAssets(plans), stats, timeProvider ?? TimeProvider.System, stopping.Token);
 
@@ -103,7 +104,7 @@ public sealed class SimulatorHost : IAsyncDisposable
 
         var app = builder.Build();
         app.MapGrpcService<SimulatedAgencyService>();
-        app.MapControlApi(units, stats);
+        app.MapControlApi(units, stats, behaviours);
         try
         {
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -121,7 +122,7 @@ public sealed class SimulatorHost : IAsyncDisposable
             BoundAddress(grpcListen!, options.GrpcUrl),
             BoundAddress(httpListen!, options.HttpUrl),
             stats,
-            new UnitBehaviours(units),
+            behaviours,
             personas);
     }
 

@@ -42,7 +42,8 @@ public static class SimulatorProgram
         await using var host = await SimulatorHost.StartAsync(options, catalog, personas).ConfigureAwait(false);
         Console.WriteLine($"DataGateway simulator: {catalog.Units.Count} units, {personas.All.Count} personas");
         Console.WriteLine($"  gRPC AgencyService  {host.GrpcAddress}");
-        Console.WriteLine($"  control API         {host.HttpAddress}  (GET /sim/stats, /sim/units/{{unitId}}/stats, /healthz)");
+        Console.WriteLine($"  control API         {host.HttpAddress}  (GET /sim/stats, /sim/units/{{unitId}}/stats, /healthz;");
+        Console.WriteLine("                      GET|PUT|DELETE /sim/units/{unitId}/fault, POST /sim/reset)");
         Console.WriteLine("Ctrl+C stops it.");
         await stopped.Task.ConfigureAwait(false);
     }

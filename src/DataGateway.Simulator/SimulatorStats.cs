@@ -3,12 +3,20 @@ using DataGateway.Simulator.Units;
 namespace DataGateway.Simulator;
 
 /// <summary>
-/// What the simulated units have been asked: calls, and calls in flight now and at most. Tests and benchmarks read it
-/// to see what the gateway really sent (how many calls, how many at once).
+/// What the simulated units have been asked: calls, failures, refusals, and calls in flight now and at most. Tests and
+/// benchmarks read it to see what the gateway really sent (how many calls, how many at once).
 /// </summary>
 /// <remarks>
-/// A call counts once it passes validation (known unit, a purpose, a subject) and is in flight while it waits its
-/// unit's latency.
+/// A call counts once it passes validation (known unit, a purpose, a subject), whatever it ends in:
+/// <list type="bullet">
+/// <item><see cref="CallsTo"/> and <see cref="TotalCalls"/>: every such call — answered, failed, refused, hung or
+/// cancelled.</item>
+/// <item><see cref="FailedCalls"/>: calls answered with a simulated failure after their latency (Internal from
+/// <see cref="UnitFault.ErrorRate"/>, Unavailable from <see cref="UnitFault.FailNext"/>).</item>
+/// <item><see cref="RefusedCalls"/>: calls refused at once because the unit is <see cref="FaultMode.Down"/>; never in
+/// flight.</item>
+/// <item>In flight: a call waiting its unit's latency, or hanging (<see cref="FaultMode.Hang"/>) until cancelled.</item>
+/// </list>
 /// </remarks>
 public sealed class SimulatorStats
 {
@@ -21,7 +29,7 @@ public sealed class SimulatorStats
 
     internal SimulatorStats(UnitDirectory units) => _units = units;
 
-    /// <summary>Calls answered or being answered by all units together since start or <see cref="Reset"/>.</summary>
+    /// <summary>Calls to all units together since start or <see cref="Reset"/>, whatever they ended in.</summary>
     public long TotalCalls => Interlocked.Read(ref _totalCalls);
 
     /// <summary>Calls in flight now, all units together.</summary>
@@ -30,8 +38,17 @@ public sealed class SimulatorStats
     /// <summary>Most calls in flight at once, all units together, since start or <see cref="Reset"/>.</summary>
     public int MaxInFlightOverall => Volatile.Read(ref _maxInFlight);
 
+    /// <summary>Calls to <paramref name="unitId"/>, whatever they ended in (failed and refused ones included).</summary>
     /// <exception cref="ArgumentException">The simulator hosts no unit <paramref name="unitId"/>.</exception>
     public long CallsTo(string unitId) => Interlocked.Read(ref _units.Get(unitId, nameof(unitId)).Calls);
+
+    /// <summary>Calls to <paramref name="unitId"/> answered with a simulated failure (error rate or fail-next).</summary>
+    /// <exception cref="ArgumentException">The simulator hosts no unit <paramref name="unitId"/>.</exception>
+    public long FailedCalls(string unitId) => Interlocked.Read(ref _units.Get(unitId, nameof(unitId)).Failed);
+
+    /// <summary>Calls to <paramref name="unitId"/> refused at once because it was down.</summary>
+    /// <exception cref="ArgumentException">The simulator hosts no unit <paramref name="unitId"/>.</exception>
+    public long RefusedCalls(string unitId) => Interlocked.Read(ref _units.Get(unitId, nameof(unitId)).Refused);
 
     /// <exception cref="ArgumentException">The simulator hosts no unit <paramref name="unitId"/>.</exception>
     public int InFlight(string unitId) => Volatile.Read(ref _units.Get(unitId, nameof(unitId)).InFlight);
@@ -49,12 +66,14 @@ public sealed class SimulatorStats
     /// <summary>Completes when no call is in flight (at once if none is now).</summary>
     public Task WaitForIdleAsync(CancellationToken cancellationToken) => WaitAsync(inFlight => inFlight == 0, cancellationToken);
 
-    /// <summary>Zeroes the call counts; the maxima restart from the calls in flight now.</summary>
+    /// <summary>Zeroes the call, failure and refusal counts; the maxima restart from the calls in flight now.</summary>
     public void Reset()
     {
         foreach (var unit in _units.Units)
         {
             Interlocked.Exchange(ref unit.Calls, 0);
+            Interlocked.Exchange(ref unit.Failed, 0);
+            Interlocked.Exchange(ref unit.Refused, 0);
             Interlocked.Exchange(ref unit.MaxInFlight, Volatile.Read(ref unit.InFlight));
         }
 
@@ -74,6 +93,17 @@ public sealed class SimulatorStats
             Signal(inFlight);
         }
     }
+
+    /// <summary>A call refused without entering flight.</summary>
+    internal void Refuse(SimulatedUnit unit)
+    {
+        Interlocked.Increment(ref unit.Calls);
+        Interlocked.Increment(ref unit.Refused);
+        Interlocked.Increment(ref _totalCalls);
+    }
+
+    /// <summary>A call, already counted on entry, answered with a simulated failure.</summary>
+    internal static void Fail(SimulatedUnit unit) => Interlocked.Increment(ref unit.Failed);
 
     internal void Exit(SimulatedUnit unit)
     {

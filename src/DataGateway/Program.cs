@@ -1,4 +1,7 @@
 using DataGateway.Features.Api;
+using DataGateway.Features.Audit;
+using DataGateway.Features.Caching;
+using DataGateway.Features.Cases;
 using DataGateway.Features.Catalog;
 using DataGateway.Features.Enforcement;
 using DataGateway.Features.Identity;
@@ -14,7 +17,10 @@ builder.AddCatalog();
 builder.AddGatewayIdentity();
 builder.AddPrivacy();
 builder.AddStore();
+builder.AddAudit();
+builder.AddCases();
 builder.AddEmbeddedSimulator();
+builder.AddCaching();
 builder.AddUnits();
 builder.AddEnforcement();
 builder.AddApi();

@@ -21,8 +21,11 @@ public static class Roles
     /// <summary>An auditor: reads and verifies the audit trail.</summary>
     public const string Auditor = "auditor";
 
+    /// <summary>The court's case system: registers enforcement cases, their officers and parties in the case registry.</summary>
+    public const string CourtSystem = "court-system";
+
     /// <summary>Every role, in the order help texts list them.</summary>
-    public static IReadOnlyList<string> All { get; } = [Judge, Notary, AgencyAdmin, Unit, Auditor];
+    public static IReadOnlyList<string> All { get; } = [Judge, Notary, AgencyAdmin, Unit, Auditor, CourtSystem];
 
     /// <summary>Whether <paramref name="role"/> is one of <see cref="All"/> (exact, case-sensitive, as role checks are).</summary>
     public static bool IsKnown(string? role) => role is not null && All.Contains(role, StringComparer.Ordinal);

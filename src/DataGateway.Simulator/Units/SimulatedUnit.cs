@@ -12,19 +12,21 @@ namespace DataGateway.Simulator.Units;
 internal sealed class SimulatedUnit
 {
     public long Calls;
+    public long Failed;
+    public long Refused;
     public int InFlight;
     public int MaxInFlight;
 
-    private long _latencyTicks;
+    private FaultState _fault;
 
     public SimulatedUnit(UnitDefinition definition, ServedAssetKind[] kinds, TimeSpan configuredLatency)
     {
         Definition = definition;
         Kinds = kinds;
         ConfiguredLatency = configuredLatency;
-        _latencyTicks = configuredLatency.Ticks;
         IdUtf8 = Encoding.UTF8.GetBytes(definition.Id);
         Key = SyntheticRandom.StableKey(definition.Id);
+        _fault = new FaultState(UnitFault.None, configuredLatency, Key);
     }
 
     public UnitDefinition Definition { get; }
@@ -42,11 +44,11 @@ internal sealed class SimulatedUnit
 
     public TimeSpan ConfiguredLatency { get; }
 
-    public TimeSpan Latency
-    {
-        get => TimeSpan.FromTicks(Volatile.Read(ref _latencyTicks));
-        set => Volatile.Write(ref _latencyTicks, value.Ticks);
-    }
+    /// <summary>The fault in force; a call reads it once and keeps to it even if it is switched meanwhile.</summary>
+    public FaultState Fault => Volatile.Read(ref _fault);
+
+    /// <summary>Switches the fault; its failure counters and draw sequence start afresh.</summary>
+    public void SetFault(UnitFault fault) => Volatile.Write(ref _fault, new FaultState(fault, ConfiguredLatency, Key));
 
     public bool Serves(string assetKind)
     {

@@ -85,7 +85,7 @@ public sealed class AssetQueryTests
 
         var query = host.Enforcement(Requests.JudgeToken).QueryAssetsAsync(Requests.AssetQuery(Requests.Debtor, "REAL_ESTATE", "DEPOSIT")).ResponseAsync;
         await host.Simulator.Stats.WaitForInFlightAsync(1, TestContext.Deadline);
-        await WaitUntilAsync(() => host.Simulator.Stats.TotalCalls == 1 + banks.Count && host.Simulator.Stats.InFlight(registry.Id) == 1);
+        await Eventually.HoldsAsync(() => host.Simulator.Stats.TotalCalls == 1 + banks.Count && host.Simulator.Stats.InFlight(registry.Id) == 1);
         host.Time.Advance(TimeSpan.FromMilliseconds(catalog.TimeoutMsOf(registry) + 1));
         var answer = await query.WaitAsync(TestContext.Timeout);
 
@@ -123,15 +123,5 @@ public sealed class AssetQueryTests
         Assert.Equal(2, answer.Units.Count);
         Assert.All(answer.Units, u => Assert.Equal(UnitStatus.Unavailable, u.Status));
         Assert.False(answer.Complete);
-    }
-
-    internal static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(TestContext.Timeout);
-        while (!condition())
-        {
-            // Waiting for the network to deliver calls to the simulator, not for time to pass on the clock under test.
-            await Task.Delay(5, timeout.Token);
-        }
     }
 }

@@ -49,10 +49,14 @@ public sealed class GatewayTestHost : IAsyncDisposable
     public FakeTimeProvider Time { get; }
 
     /// <summary>Starts a simulator whose units answer with <paramref name="latency"/> (default none), and the gateway in front of it.</summary>
-    public static async Task<GatewayTestHost> StartAsync(TimeSpan? latency = null, Uri? unitEndpoint = null)
+    public static async Task<GatewayTestHost> StartAsync(
+        TimeSpan? latency = null,
+        Uri? unitEndpoint = null,
+        IReadOnlyDictionary<string, string?>? settings = null,
+        FakeTimeProvider? time = null)
     {
         // Start at the real time: token lifetimes are checked against the wall clock.
-        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        time ??= new FakeTimeProvider(DateTimeOffset.UtcNow);
         var simulator = await SimulatorHost.StartAsync(
             new SimulatorOptions
             {
@@ -72,6 +76,12 @@ public sealed class GatewayTestHost : IAsyncDisposable
             web.UseEnvironment("Development");
             web.UseSetting("Simulator:Embedded", "false");
             web.UseSetting("Units:DefaultEndpoint", (unitEndpoint ?? simulator.GrpcAddress).ToString());
+            // Retries back off on the fake clock; a zero base delay keeps tests from waiting on a clock nobody advances.
+            web.UseSetting("Resilience:Default:RetryBaseDelayMs", "0");
+            foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+            {
+                web.UseSetting(key, value);
+            }
             web.ConfigureServices(services => services.AddSingleton<TimeProvider>(time));
         });
         _ = factory.Server; // start now, so a broken start-up fails here rather than in the first call

@@ -223,7 +223,7 @@ public sealed class SimulatorHostTests
         var unknown = await http.GetAsync(new Uri("/sim/units/bank-nowhere/stats", UriKind.Relative));
         var health = await http.GetStringAsync(new Uri("/healthz", UriKind.Relative));
 
-        Assert.Equal(new UnitStatsView("bank-icbc", 3, 0, 1, 0), unit);
+        Assert.Equal(new UnitStatsView("bank-icbc", 3, 0, 1, 0, 0, 0, new FaultView(null, 0, "none", 0)), unit);
         Assert.Equal(3, totals!.TotalCalls);
         Assert.Equal(RunningSimulator.Catalog.Units.Count, totals.Units);
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);

@@ -1,3 +1,5 @@
+using DataGateway.Features.Audit;
+using DataGateway.Features.Cases;
 using DataGateway.Features.Catalog;
 using DataGateway.Features.Enforcement;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -21,6 +23,7 @@ internal static class ApiFeature
         builder.Services.AddGrpcReflection();
         builder.Services.AddGrpcHealthChecks()
             .AddCheck("catalog", () => HealthCheckResult.Healthy("catalog loaded and validated"));
+        builder.Services.AddHealthChecks();
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton<CatalogView>();
         return builder;
@@ -34,11 +37,17 @@ internal static class ApiFeature
 
         app.MapGrpcService<CatalogGrpcService>();
         app.MapGrpcService<EnforcementGrpcService>();
+        app.MapGrpcService<AuditGrpcService>();
+        app.MapGrpcService<CaseRegistryGrpcService>();
 
         // Probes and schema discovery carry no data: load balancers and `buf curl` reach them without a token.
         app.MapGrpcHealthChecksService().AllowAnonymous();
         app.MapGrpcReflectionService().AllowAnonymous();
-        app.MapGet("/healthz", () => Results.Text("ok")).AllowAnonymous();
+        app.MapHealthChecks("/healthz", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions
+        {
+            // Degraded (e.g. Redis down) still serves: 200, with the reason in the body.
+            ResponseWriter = HealthReportWriter.WriteAsync,
+        }).AllowAnonymous();
         return app;
     }
 }

@@ -2,12 +2,14 @@ using System.Globalization;
 using DataGateway.Contracts.V1;
 using DataGateway.Domain.Catalog;
 using DataGateway.Features.Api;
+using DataGateway.Features.Units;
 using Grpc.Core;
 
 namespace DataGateway.Features.Catalog;
 
 /// <summary>The catalog over gRPC and, through JSON transcoding, REST (GET /v1/units, /v1/data-items, /v1/asset-kinds).</summary>
-internal sealed class CatalogGrpcService(CatalogView view) : CatalogService.CatalogServiceBase
+internal sealed class CatalogGrpcService(CatalogView view, UnitCatalog catalog, UnitPipelines pipelines, UnitHealthBoard board)
+    : CatalogService.CatalogServiceBase
 {
     private const int DefaultPageSize = 100;
     private const int MaxPageSize = 500;
@@ -44,6 +46,24 @@ internal sealed class CatalogGrpcService(CatalogView view) : CatalogService.Cata
         return view.TryGetUnit(request.UnitId, out var unit)
             ? Task.FromResult(new GetUnitResponse { Unit = unit })
             : throw ApiErrors.NotFound("unitId", $"no unit '{request.UnitId}' in the catalog");
+    }
+
+    public override Task<GetUnitHealthResponse> GetUnitHealth(GetUnitHealthRequest request, ServerCallContext context)
+    {
+        if (!catalog.TryGetUnit(request.UnitId, out var unit))
+        {
+            throw ApiErrors.NotFound("unitId", $"no unit '{request.UnitId}' in the catalog");
+        }
+
+        var health = board.LastOf(unit.Id)?.Clone() ?? new UnitHealth { UnitId = unit.Id };
+        health.CircuitState = pipelines.CircuitOf(unit) switch
+        {
+            Polly.CircuitBreaker.CircuitState.Open => "OPEN",
+            Polly.CircuitBreaker.CircuitState.HalfOpen => "HALF_OPEN",
+            Polly.CircuitBreaker.CircuitState.Isolated => "ISOLATED",
+            _ => "CLOSED",
+        };
+        return Task.FromResult(new GetUnitHealthResponse { Health = health });
     }
 
     public override Task<ListDataItemsResponse> ListDataItems(ListDataItemsRequest request, ServerCallContext context)

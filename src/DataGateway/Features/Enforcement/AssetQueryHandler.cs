@@ -32,7 +32,8 @@ internal sealed partial class AssetQueryHandler(
         };
 
         var started = timeProvider.GetTimestamp();
-        var answers = await fanOut.AskAsync(units, question, cancellationToken);
+        var subjectIdentifier = query.Subject.HasIdNumber ? query.Subject.IdNumber : query.Subject.CreditCode;
+        var answers = await fanOut.AskAsync(units, new UnitQuestion(question, hasher.Hash(subjectIdentifier), request.Fresh), cancellationToken);
 
         var response = new QueryAssetsResponse
         {

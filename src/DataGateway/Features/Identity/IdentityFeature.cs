@@ -83,7 +83,9 @@ internal static class IdentityFeature
         builder.Services.AddAuthorizationBuilder()
             // Every endpoint needs a token unless it says otherwise (only health probes and reflection do).
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
-            .AddPolicy(Policies.Judge, policy => policy.RequireAuthenticatedUser().RequireRole(Roles.Judge));
+            .AddPolicy(Policies.Judge, policy => policy.RequireAuthenticatedUser().RequireRole(Roles.Judge))
+            .AddPolicy(Policies.Auditor, policy => policy.RequireAuthenticatedUser().RequireRole(Roles.Auditor))
+            .AddPolicy(Policies.CourtSystem, policy => policy.RequireAuthenticatedUser().RequireRole(Roles.CourtSystem));
 
         return builder;
     }
@@ -106,4 +108,8 @@ public sealed class GatewayIdentityOptions
 internal static class Policies
 {
     public const string Judge = "judge";
+
+    public const string Auditor = "auditor";
+
+    public const string CourtSystem = "court-system";
 }

@@ -60,13 +60,7 @@ internal static class SimulationFeature
     public static WebApplicationBuilder AddEmbeddedSimulator(this WebApplicationBuilder builder)
     {
         // Simulator latencies live beside the catalog; the gateway's own settings, environment and command line win.
-        var simulatorSettings = new Microsoft.Extensions.Configuration.Json.JsonConfigurationSource
-        {
-            Path = ConfigPaths.Resolve("config/simulator.json"),
-            Optional = true,
-        };
-        simulatorSettings.ResolveFileProvider();
-        builder.Configuration.Sources.Insert(0, simulatorSettings);
+        builder.Configuration.AddDefaultsFromConfigFolder("simulator.json");
         builder.Services.AddSingleton<EmbeddedSimulator>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<EmbeddedSimulator>());
         return builder;

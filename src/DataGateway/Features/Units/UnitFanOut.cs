@@ -1,89 +1,148 @@
-using System.Diagnostics;
 using DataGateway.Contracts.V1;
 using DataGateway.Domain.Catalog;
+using DataGateway.Features.Caching;
+using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
+using Polly.CircuitBreaker;
+using Polly.RateLimiting;
+using Polly.Timeout;
 
 namespace DataGateway.Features.Units;
 
+/// <summary>One question for many units: the request, the subject's keyed hash (for cache keys), and freshness.</summary>
+internal sealed record UnitQuestion(AnswerQueryRequest Request, string SubjectHash, bool Fresh);
+
 /// <summary>
-/// Asks many units the same question at once and gives every unit a status. This is the one place the gateway calls
-/// units for queries: enforcement queries use it now, batches and estate inquiries will, and the resilience pipeline
-/// wraps <see cref="AskOneAsync"/>.
+/// Asks many units the same question at once and gives every unit a status. This is the one place the gateway
+/// asks units for data: enforcement queries use it now, batches and estate inquiries will. Each unit's answer
+/// comes from the cache or from a call through the unit's resilience pipeline; the whole fan-out is bounded by
+/// the query deadline, so a hung unit costs at most its timeout and never the answer.
 /// </summary>
 internal sealed partial class UnitFanOut(
     UnitCatalog catalog,
     AgencyClients clients,
+    UnitPipelines pipelines,
+    UnitAnswerCache cache,
+    UnitHealthBoard health,
+    ResilienceProfiles profiles,
     TimeProvider timeProvider,
     ILogger<UnitFanOut> logger)
 {
     /// <summary>Asks every unit concurrently. Never throws for a unit's failure; the answers keep the units' order.</summary>
-    public async Task<UnitAnswer[]> AskAsync(
-        IReadOnlyList<UnitDefinition> units,
-        AnswerQueryRequest question,
-        CancellationToken cancellationToken)
+    public async Task<UnitAnswer[]> AskAsync(IReadOnlyList<UnitDefinition> units, UnitQuestion question, CancellationToken cancellationToken)
     {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromMilliseconds(profiles.Options.QueryDeadlineMs), timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         var calls = new Task<UnitAnswer>[units.Count];
         for (var i = 0; i < units.Count; i++)
         {
-            calls[i] = AskOneAsync(units[i], question, cancellationToken);
+            calls[i] = AskOneAsync(units[i], question, linked.Token, cancellationToken);
         }
 
         return await Task.WhenAll(calls);
     }
 
-    /// <summary>Asks one unit within its timeout. Never throws for a unit's failure (only for the caller's cancellation).</summary>
-    public async Task<UnitAnswer> AskOneAsync(UnitDefinition unit, AnswerQueryRequest question, CancellationToken cancellationToken)
+    private async Task<UnitAnswer> AskOneAsync(UnitDefinition unit, UnitQuestion question, CancellationToken deadline, CancellationToken callerCancelled)
     {
         var answer = new UnitAnswer { UnitId = unit.Id, UnitName = unit.Name, UnitKind = unit.Kind.ToString() };
-        var request = question.Clone();
-        request.UnitId = unit.Id;
-        var timeout = TimeSpan.FromMilliseconds(catalog.TimeoutMsOf(unit));
         var started = timeProvider.GetTimestamp();
+        var request = question.Request.Clone();
+        request.UnitId = unit.Id;
+        var kinds = KindsAskedOf(unit, question.Request.AssetKinds);
+        request.AssetKinds.Clear();
+        request.AssetKinds.Add(kinds);
 
-        // The timeout runs on the injected clock (tests advance it); the gRPC deadline is left unset because it
-        // would run on the wall clock.
-        using var timeoutSource = new CancellationTokenSource(timeout, timeProvider);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
         try
         {
-            // Task.Yield keeps a unit whose client completes synchronously from delaying the start of the next call.
+            // Yield first: a unit whose answer is cached or refused at once must not delay asking the next one.
             await Task.Yield();
-            var response = await clients.For(unit).AnswerQueryAsync(request, cancellationToken: linked.Token);
-            answer.Status = response.Assets.Count == 0 ? UnitStatus.NotFound : UnitStatus.Ok;
-            answer.Assets.Add(response.Assets);
+            var lookup = await cache.GetOrFetchAsync(
+                unit, kinds, question.SubjectHash, question.Fresh,
+                static (s, token) => s.self.CallAsync(s.unit, s.request, token), (self: this, unit, request), deadline);
+            answer.Status = lookup.Response.Assets.Count == 0 ? UnitStatus.NotFound : UnitStatus.Ok;
+            answer.Assets.Add(lookup.Response.Assets);
+            answer.FromCache = lookup.FromCache;
+            answer.AnswerAgeMs = lookup.FromCache ? ClampMs(timeProvider.GetUtcNow() - lookup.FetchedAt) : 0;
         }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && IsTimeout(ex, timeoutSource))
+        catch (UnitCallException ex)
+        {
+            answer.Status = ex.Status;
+            answer.Detail = ex.Message;
+        }
+        catch (OperationCanceledException) when (!callerCancelled.IsCancellationRequested)
         {
             answer.Status = UnitStatus.Timeout;
-            answer.Detail = $"no answer within {timeout.TotalMilliseconds:0} ms";
-        }
-        catch (RpcException ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            (answer.Status, answer.Detail) = Classify(ex);
-            Log.UnitFailed(logger, unit.Id, ex.StatusCode, question.RequestId);
-        }
-        catch (HttpRequestException ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            answer.Status = UnitStatus.Unavailable;
-            answer.Detail = "unit unreachable: " + ex.HttpRequestError;
-            Log.UnitUnreachable(logger, unit.Id, ex.HttpRequestError, question.RequestId);
+            answer.Detail = $"no answer within the query deadline of {profiles.Options.QueryDeadlineMs} ms";
         }
 
-        answer.LatencyMs = (int)Math.Min(int.MaxValue, timeProvider.GetElapsedTime(started).TotalMilliseconds);
+        answer.LatencyMs = ClampMs(timeProvider.GetElapsedTime(started));
+        health.Record(unit, answer.Status, answer.LatencyMs, timeProvider.GetUtcNow());
         return answer;
     }
 
-    private static bool IsTimeout(Exception ex, CancellationTokenSource timeoutSource) =>
-        timeoutSource.IsCancellationRequested
-        && ex is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled or StatusCode.DeadlineExceeded };
-
-    private static (UnitStatus, string) Classify(RpcException ex) => ex.StatusCode switch
+    /// <summary>One call to the unit through its pipeline; every failure becomes a <see cref="UnitCallException"/>.</summary>
+    private async ValueTask<AnswerQueryResponse> CallAsync(UnitDefinition unit, AnswerQueryRequest request, CancellationToken cancellationToken)
     {
-        StatusCode.DeadlineExceeded => (UnitStatus.Timeout, "the unit's deadline passed"),
-        StatusCode.Unavailable => (UnitStatus.Unavailable, "unit unavailable: " + ex.Status.Detail),
-        // What units say about their own failures is theirs to word; it carries no subject data by contract.
-        _ => (UnitStatus.Error, $"unit answered {ex.StatusCode}: {ex.Status.Detail}"),
-    };
+        try
+        {
+            return await pipelines.ExecuteAsync(
+                unit,
+                idempotent: true,
+                static async (s, token) => await s.client.AnswerQueryAsync(s.request, cancellationToken: token),
+                (client: clients.For(unit), request),
+                cancellationToken);
+        }
+        catch (BrokenCircuitException)
+        {
+            throw new UnitCallException(UnitStatus.CircuitOpen, "circuit open: the unit failed repeatedly and is not being called for now");
+        }
+        catch (TimeoutRejectedException)
+        {
+            throw new UnitCallException(UnitStatus.Timeout, $"no answer within {catalog.TimeoutMsOf(unit)} ms");
+        }
+        catch (RateLimiterRejectedException)
+        {
+            throw new UnitCallException(UnitStatus.Unavailable, "too many calls already waiting for this unit");
+        }
+        catch (RpcException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            Log.UnitFailed(logger, unit.Id, ex.StatusCode, request.RequestId);
+            throw ex.StatusCode switch
+            {
+                StatusCode.DeadlineExceeded => new UnitCallException(UnitStatus.Timeout, "the unit's deadline passed"),
+                StatusCode.Unavailable => new UnitCallException(UnitStatus.Unavailable, "unit unavailable: " + ex.Status.Detail),
+                // What units say about their own failures is theirs to word; by contract it carries no subject data.
+                _ => new UnitCallException(UnitStatus.Error, $"unit answered {ex.StatusCode}: {ex.Status.Detail}"),
+            };
+        }
+        catch (HttpRequestException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            Log.UnitUnreachable(logger, unit.Id, ex.HttpRequestError, request.RequestId);
+            throw new UnitCallException(UnitStatus.Unavailable, "unit unreachable: " + ex.HttpRequestError);
+        }
+    }
+
+    private IReadOnlyList<string> KindsAskedOf(UnitDefinition unit, Google.Protobuf.Collections.RepeatedField<string> requested)
+    {
+        var served = catalog.AssetKindsOf(unit);
+        if (requested.Count == 0)
+        {
+            return served;
+        }
+
+        var kinds = new List<string>(served.Count);
+        foreach (var kind in served)
+        {
+            if (requested.Contains(kind))
+            {
+                kinds.Add(kind);
+            }
+        }
+
+        return kinds;
+    }
+
+    private static int ClampMs(TimeSpan elapsed) => (int)Math.Clamp(elapsed.TotalMilliseconds, 0, int.MaxValue);
 
     private static partial class Log
     {
@@ -93,4 +152,27 @@ internal sealed partial class UnitFanOut(
         [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "Unit {UnitId} unreachable: {Error} (request {RequestId})")]
         public static partial void UnitUnreachable(ILogger logger, string unitId, HttpRequestError error, string requestId);
     }
+}
+
+/// <summary>A unit did not answer; carries the status it gets. Never cached.</summary>
+internal sealed class UnitCallException(UnitStatus status, string message) : Exception(message)
+{
+    public UnitStatus Status { get; } = status;
+}
+
+/// <summary>Each unit's last answer, for GET /v1/units/{id}/health.</summary>
+internal sealed class UnitHealthBoard
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, UnitHealth> _last = new(StringComparer.Ordinal);
+
+    public void Record(UnitDefinition unit, UnitStatus status, int latencyMs, DateTimeOffset at) =>
+        _last[unit.Id] = new UnitHealth
+        {
+            UnitId = unit.Id,
+            LastStatus = status,
+            LastLatencyMs = latencyMs,
+            LastAnsweredAt = Timestamp.FromDateTimeOffset(at),
+        };
+
+    public UnitHealth? LastOf(string unitId) => _last.TryGetValue(unitId, out var health) ? health : null;
 }

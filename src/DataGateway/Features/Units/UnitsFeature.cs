@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using DataGateway.Contracts.V1;
 using DataGateway.Domain.Catalog;
+using DataGateway.Features.Catalog;
 using DataGateway.Features.Simulation;
 using Grpc.Net.Client;
 using Microsoft.Extensions.Options;
@@ -43,6 +44,8 @@ internal sealed class AgencyClients(IOptions<UnitsOptions> options, EmbeddedSimu
                 ConnectTimeout = TimeSpan.FromSeconds(5),
             },
             MaxReceiveMessageSize = 16 * 1024 * 1024,
+            // A cancelled call surfaces as OperationCanceledException, which Polly's timeout turns into TimeoutRejectedException.
+            ThrowOperationCanceledOnCancellation = true,
         });
         return (channel, new AgencyService.AgencyServiceClient(channel));
     }
@@ -64,7 +67,12 @@ internal static class UnitsFeature
     public static WebApplicationBuilder AddUnits(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<UnitsOptions>().BindConfiguration("Units");
+        builder.Configuration.AddDefaultsFromConfigFolder("resilience.json");
+        // Built now so bad settings stop start-up with a message, not the first query.
+        builder.Services.AddSingleton(new ResilienceProfiles(builder.Configuration));
         builder.Services.AddSingleton<AgencyClients>();
+        builder.Services.AddSingleton<UnitPipelines>();
+        builder.Services.AddSingleton<UnitHealthBoard>();
         builder.Services.AddSingleton<UnitFanOut>();
         return builder;
     }

@@ -1,0 +1,104 @@
+using System.ComponentModel.DataAnnotations;
+using DataGateway.Domain.Catalog;
+
+namespace DataGateway.Features.Units;
+
+/// <summary>
+/// Settings of the "Resilience" section (config/resilience.json): how the gateway protects units and itself.
+/// <see cref="Default"/> applies to every unit kind; <see cref="Kinds"/> overrides only the members it names.
+/// </summary>
+public sealed class ResilienceOptions
+{
+    /// <summary>Whole-query deadline: no unit is waited for longer, retries included. Default 5000 ms.</summary>
+    [Range(100, 600_000)]
+    public int QueryDeadlineMs { get; set; } = 5000;
+
+    /// <summary>The profile of every unit kind not overridden in <see cref="Kinds"/>.</summary>
+    [Required]
+    public UnitResilienceProfile Default { get; set; } = new();
+
+    /// <summary>Per unit kind (e.g. "Bank"), the members that differ from <see cref="Default"/>.</summary>
+    public Dictionary<string, UnitResilienceProfile> Kinds { get; set; } = [];
+}
+
+/// <summary>How one unit is called. Attempt timeouts come from the catalog (unit, else its kind).</summary>
+public sealed class UnitResilienceProfile
+{
+    /// <summary>Calls in flight to one unit at once; protects the unit's own system. Default 32.</summary>
+    [Range(1, 10_000)]
+    public int MaxConcurrency { get; set; } = 32;
+
+    /// <summary>Calls that may wait for a free slot; beyond it a call is refused at once (UNAVAILABLE). Default 1000.</summary>
+    [Range(0, 100_000)]
+    public int QueueLimit { get; set; } = 1000;
+
+    /// <summary>Retries of an idempotent call after a transient error (never after a timeout). Default 1.</summary>
+    [Range(0, 10)]
+    public int MaxRetries { get; set; } = 1;
+
+    /// <summary>First retry delay; later ones back off exponentially with jitter. Default 100 ms.</summary>
+    [Range(0, 60_000)]
+    public int RetryBaseDelayMs { get; set; } = 100;
+
+    /// <summary>Share of failed calls in the sampling window that opens the circuit. Default 0.5.</summary>
+    [Range(0.01, 1.0)]
+    public double FailureRatio { get; set; } = 0.5;
+
+    /// <summary>Calls needed in the window before the ratio counts. Default 6.</summary>
+    [Range(2, 100_000)]
+    public int MinimumThroughput { get; set; } = 6;
+
+    /// <summary>Sampling window of the failure ratio. Default 30000 ms.</summary>
+    [Range(500, 3_600_000)]
+    public int SamplingDurationMs { get; set; } = 30_000;
+
+    /// <summary>How long an open circuit answers CIRCUIT_OPEN before one probe call is let through. Default 30000 ms.</summary>
+    [Range(500, 3_600_000)]
+    public int BreakDurationMs { get; set; } = 30_000;
+
+    public UnitResilienceProfile Clone() => (UnitResilienceProfile)MemberwiseClone();
+}
+
+/// <summary>Resolves each unit kind's profile once: the default, with the kind's section bound over it.</summary>
+internal sealed class ResilienceProfiles
+{
+    private readonly Dictionary<UnitKind, UnitResilienceProfile> _byKind = [];
+
+    public ResilienceProfiles(IConfiguration configuration)
+    {
+        var section = configuration.GetSection("Resilience");
+        Options = section.Get<ResilienceOptions>() ?? new ResilienceOptions();
+        var problems = Validate(Options.Default, "Resilience:Default");
+        foreach (var name in Options.Kinds.Keys)
+        {
+            if (!Enum.TryParse<UnitKind>(name, out _))
+            {
+                problems.Add($"Resilience:Kinds:{name}: unknown unit kind");
+            }
+        }
+
+        foreach (var kind in Enum.GetValues<UnitKind>())
+        {
+            var profile = Options.Default.Clone();
+            section.GetSection($"Kinds:{kind}").Bind(profile);
+            problems.AddRange(Validate(profile, $"Resilience:Kinds:{kind}"));
+            _byKind[kind] = profile;
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new InvalidOperationException("Resilience settings are invalid:" + Environment.NewLine + string.Join(Environment.NewLine, problems));
+        }
+    }
+
+    public ResilienceOptions Options { get; }
+
+    public UnitResilienceProfile For(UnitKind kind) => _byKind[kind];
+
+    private static List<string> Validate(object value, string path)
+    {
+        var results = new List<ValidationResult>();
+        Validator.TryValidateObject(value, new ValidationContext(value), results, validateAllProperties: true);
+        return [.. results.Select(r => $"{path}:{string.Join(',', r.MemberNames)}: {r.ErrorMessage}")];
+    }
+}

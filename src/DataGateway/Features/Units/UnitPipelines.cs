@@ -1,0 +1,111 @@
+using System.Collections.Concurrent;
+using System.Threading.RateLimiting;
+using DataGateway.Domain.Catalog;
+using Grpc.Core;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Registry;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace DataGateway.Features.Units;
+
+/// <summary>
+/// Polly pipelines per unit, built on first use from the unit kind's profile.
+/// <para>
+/// Each attempt goes through the unit's guard — concurrency limiter (bounded queue) → circuit breaker → attempt
+/// timeout — so the breaker sees only the unit's own outcomes, not the gateway's queueing. Idempotent calls are
+/// wrapped in a retry outside the guard, so a waiting retry holds no slot and every attempt is counted by the breaker.
+/// Commands (matters) share the same guard and therefore the same circuit, without the retry.
+/// </para>
+/// </summary>
+internal sealed class UnitPipelines(
+    UnitCatalog catalog,
+    ResilienceProfiles profiles,
+    TimeProvider timeProvider,
+    ILoggerFactory loggerFactory) : IDisposable
+{
+    private readonly ResiliencePipelineRegistry<string> _registry = new(new ResiliencePipelineRegistryOptions<string>
+    {
+        BuilderFactory = () => new ResiliencePipelineBuilder { TimeProvider = timeProvider },
+    });
+
+    private readonly ConcurrentDictionary<string, CircuitBreakerStateProvider> _circuits = new(StringComparer.Ordinal);
+
+    /// <summary>Runs one call to <paramref name="unit"/> with its guard and, when <paramref name="idempotent"/>, its retry.</summary>
+    public ValueTask<TResult> ExecuteAsync<TResult, TState>(
+        UnitDefinition unit,
+        bool idempotent,
+        Func<TState, CancellationToken, ValueTask<TResult>> call,
+        TState state,
+        CancellationToken cancellationToken)
+    {
+        var guard = Guard(unit);
+        if (!idempotent)
+        {
+            return guard.ExecuteAsync(call, state, cancellationToken);
+        }
+
+        return Retry(unit).ExecuteAsync(
+            static (s, token) => s.guard.ExecuteAsync(s.call, s.state, token),
+            (guard, call, state),
+            cancellationToken);
+    }
+
+    /// <summary>The unit's circuit state; Closed for a unit never called.</summary>
+    public CircuitState CircuitOf(UnitDefinition unit) =>
+        _circuits.TryGetValue(unit.Id, out var provider) ? provider.CircuitState : CircuitState.Closed;
+
+    private ResiliencePipeline Guard(UnitDefinition unit) => _registry.GetOrAddPipeline("guard:" + unit.Id, builder =>
+    {
+        var profile = profiles.For(unit.Kind);
+        var circuit = _circuits.GetOrAdd(unit.Id, static _ => new CircuitBreakerStateProvider());
+        builder
+            .AddConcurrencyLimiter(new ConcurrencyLimiterOptions
+            {
+                PermitLimit = profile.MaxConcurrency,
+                QueueLimit = profile.QueueLimit,
+                QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+            })
+            .AddCircuitBreaker(new CircuitBreakerStrategyOptions
+            {
+                FailureRatio = profile.FailureRatio,
+                MinimumThroughput = profile.MinimumThroughput,
+                SamplingDuration = TimeSpan.FromMilliseconds(profile.SamplingDurationMs),
+                BreakDuration = TimeSpan.FromMilliseconds(profile.BreakDurationMs),
+                StateProvider = circuit,
+                ShouldHandle = new PredicateBuilder().Handle<RpcException>(IsUnitFailure).Handle<TimeoutRejectedException>().Handle<HttpRequestException>(),
+            })
+            .AddTimeout(TimeSpan.FromMilliseconds(catalog.TimeoutMsOf(unit)))
+            .ConfigureTelemetry(loggerFactory);
+    });
+
+    private ResiliencePipeline Retry(UnitDefinition unit) => _registry.GetOrAddPipeline("retry:" + unit.Kind, builder =>
+    {
+        var profile = profiles.For(unit.Kind);
+        if (profile.MaxRetries == 0)
+        {
+            return;
+        }
+
+        builder.AddRetry(new RetryStrategyOptions
+        {
+            MaxRetryAttempts = profile.MaxRetries,
+            Delay = TimeSpan.FromMilliseconds(profile.RetryBaseDelayMs),
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+            // A timeout is not retried: a unit that did not answer in time rarely does on the next try, and the
+            // query would wait twice as long. An open circuit or a full queue is not retried either.
+            ShouldHandle = new PredicateBuilder().Handle<RpcException>(IsTransient).Handle<HttpRequestException>(),
+        }).ConfigureTelemetry(loggerFactory);
+    });
+
+    private static bool IsUnitFailure(RpcException ex) =>
+        ex.StatusCode is StatusCode.Unavailable or StatusCode.Internal or StatusCode.Unknown
+            or StatusCode.DeadlineExceeded or StatusCode.ResourceExhausted or StatusCode.DataLoss;
+
+    private static bool IsTransient(RpcException ex) =>
+        ex.StatusCode is StatusCode.Unavailable or StatusCode.Internal or StatusCode.Unknown or StatusCode.ResourceExhausted;
+
+    public void Dispose() => _registry.Dispose();
+}

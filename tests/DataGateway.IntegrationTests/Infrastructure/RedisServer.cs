@@ -1,0 +1,133 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using StackExchange.Redis;
+
+namespace DataGateway.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// A real redis-server on a loopback port. CI starts one and names it in DATAGATEWAY_TEST_REDIS; a test that must
+/// stop and restart Redis starts a private one (a child process on a free port) so it disturbs no other test.
+/// </summary>
+public sealed class RedisServer : IAsyncDisposable
+{
+    private Process? _process;
+
+    private RedisServer(int port) => Port = port;
+
+    public int Port { get; }
+
+    public string Configuration => $"127.0.0.1:{Port}";
+
+    /// <summary>CI's shared server when DATAGATEWAY_TEST_REDIS is set; otherwise one private server for the test run.</summary>
+    public static string SharedConfiguration => Environment.GetEnvironmentVariable("DATAGATEWAY_TEST_REDIS") is { Length: > 0 } shared
+        ? shared
+        : Shared.Value.GetAwaiter().GetResult().Configuration;
+
+    private static readonly Lazy<Task<RedisServer>> Shared = new(StartPrivateAsync);
+
+    public static async Task<RedisServer> StartPrivateAsync()
+    {
+        var server = new RedisServer(FreePort());
+        await server.StartAsync();
+        return server;
+    }
+
+    public async Task StartAsync()
+    {
+        var start = new ProcessStartInfo("redis-server")
+        {
+            // Persistence off: a test cache, not a database.
+            ArgumentList = { "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no" },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        try
+        {
+            _process = Process.Start(start) ?? throw new InvalidOperationException("redis-server did not start");
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            throw new InvalidOperationException(
+                "redis-server is not installed; the cache tests run against a real Redis (apt-get install -y redis-server, as .ci/run does).", ex);
+        }
+
+        _process.OutputDataReceived += (_, _) => { };
+        _process.ErrorDataReceived += (_, _) => { };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        await WaitUntilAsync(CanConnect, "redis-server did not accept connections on port " + Port);
+    }
+
+    public async Task StopAsync()
+    {
+        if (_process is { HasExited: false } process)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+
+        _process?.Dispose();
+        _process = null;
+    }
+
+    /// <summary>Every key and value under <paramref name="prefix"/>, as text, for privacy assertions.</summary>
+    public static async Task<IReadOnlyList<(string Key, string Value)>> DumpAsync(string configuration, string prefix)
+    {
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(configuration);
+        var server = connection.GetServers()[0];
+        var database = connection.GetDatabase();
+        var entries = new List<(string, string)>();
+        await foreach (var key in server.KeysAsync(pattern: prefix + "*"))
+        {
+            var type = await database.KeyTypeAsync(key);
+            var value = type == RedisType.Hash
+                ? string.Join("|", (await database.HashGetAllAsync(key)).Select(e => $"{e.Name}={System.Text.Encoding.UTF8.GetString((byte[])e.Value!)}"))
+                : System.Text.Encoding.UTF8.GetString((byte[])(await database.StringGetAsync(key))!);
+            entries.Add((key.ToString(), value));
+        }
+
+        return entries;
+    }
+
+    public async ValueTask DisposeAsync() => await StopAsync();
+
+    private bool CanConnect()
+    {
+        try
+        {
+            using var client = new TcpClient();
+            client.Connect(IPAddress.Loopback, Port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    internal static async Task WaitUntilAsync(Func<bool> condition, string failure)
+    {
+        using var timeout = new CancellationTokenSource(TestContext.Timeout);
+        while (!condition())
+        {
+            // Waiting for another process (a server starting, a client reconnecting), not for the clock under test.
+            try
+            {
+                await Task.Delay(20, timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException(failure);
+            }
+        }
+    }
+}
