@@ -175,7 +175,7 @@ internal sealed class CaseValidator(KeyedHasher hasher, TimeProvider timeProvide
                 var id = ResidentIdNumber.TryValidate(party.IdNumber, today, out var normalisedId, out var idError)
                     ? normalisedId
                     : throw ApiErrors.InvalidArgument($"{field}.idNumber", idError);
-                return new RegisteredParty(role, name, IdentifierKind.IdNumber, hasher.Hash(id), Masking.MaskIdNumber(id));
+                return new RegisteredParty(role, name, IdentifierKind.IdNumber, hasher.Hash(id), id);
             case CaseParty.IdentifierOneofCase.CreditCode:
                 RefuseMasked(party.CreditCode, $"{field}.creditCode");
                 var code = UnifiedSocialCreditCode.TryValidate(party.CreditCode, out var normalisedCode, out var codeError)
