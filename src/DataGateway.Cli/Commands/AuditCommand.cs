@@ -73,9 +73,12 @@ public static class AuditCommand
         if (result.FirstBreak is { } broken)
         {
             io.Output.WriteLine($"audit trail broken at record #{broken.Sequence}: {broken.Reason}");
-            io.Output.WriteLine(result.RecordsChecked == 0
-                ? "no record before it is intact"
-                : $"records #1 to #{result.LastSequence} are intact; the last intact hash is {result.LastHash}");
+            io.Output.WriteLine(result.RecordsChecked switch
+            {
+                0 => "no record before it is intact",
+                1 => $"record #1 is intact; its hash is {result.LastHash}",
+                _ => $"records #1 to #{result.LastSequence} are intact; the last intact hash is {result.LastHash}",
+            });
             return ExitCodes.Failure;
         }
 

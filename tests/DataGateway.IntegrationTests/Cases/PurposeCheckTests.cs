@@ -51,7 +51,7 @@ public sealed class PurposeCheckTests(CaseHostFixture fixture) : IClassFixture<C
         var decision = await CheckAsync("judge-wang", CaseTesting.WangCase, CaseTesting.NoAssetsId);
 
         Assert.False(decision.Allowed);
-        Assert.Equal($"the subject is not a party to case {CaseTesting.WangCase}", decision.Reason);
+        Assert.Equal($"the subject is not a judgment debtor in case {CaseTesting.WangCase}", decision.Reason);
         Assert.DoesNotContain("330604", decision.Reason);
     }
 

@@ -104,13 +104,16 @@ public sealed class PurposeRulesTests
         var decision = PurposeRules.Decide(Case(), Number, Wang(), "someone-else");
 
         Assert.False(decision.Allowed);
-        Assert.Equal($"the subject is not a party to case {Number}", decision.Reason);
+        Assert.Equal($"the subject is not a judgment debtor in case {Number}", decision.Reason);
     }
 
     [Fact]
-    public void Decide_ApplicantOfTheCase_IsAParty()
+    public void Decide_ApplicantOfTheCase_IsNotADebtor_AndIsRefused()
     {
-        Assert.True(PurposeRules.Decide(Case(), Number, Wang(), ApplicantHash).Allowed);
+        var decision = PurposeRules.Decide(Case(), Number, Wang(), ApplicantHash);
+
+        Assert.False(decision.Allowed);
+        Assert.Equal($"the subject is not a judgment debtor in case {Number}", decision.Reason);
     }
 
     [Fact]

@@ -71,13 +71,15 @@ public sealed class AssetQueryValidationTests
     }
 
     [Fact]
-    public async Task LowerCaseCheckCharacter_IsAccepted()
+    public async Task LowerCaseCheckCharacter_AndFullWidthParentheses_AreAccepted()
     {
         await using var host = await GatewayTestHost.StartAsync();
+        var noAssets = GatewayTestHost.Personas.WithTag("no-assets");
+        Assert.EndsWith("X", noAssets.IdNumber);
         var request = new QueryAssetsRequest
         {
-            CaseNumber = "（2024）浙0604执恢7号",
-            Subject = new Subject { IdNumber = ValidId.ToLowerInvariant(), Name = "张三" },
+            CaseNumber = Requests.NoAssetsCaseNumber.Replace('(', '（').Replace(')', '）'),
+            Subject = new Subject { IdNumber = noAssets.IdNumber!.ToLowerInvariant(), Name = noAssets.Name },
             AssetKinds = { "TAX" },
         };
 

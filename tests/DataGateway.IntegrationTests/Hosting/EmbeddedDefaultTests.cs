@@ -25,7 +25,7 @@ public sealed class EmbeddedDefaultTests
             web.UseSetting("Simulator:HttpUrl", "http://127.0.0.1:0");
         });
         using var channel = GrpcChannel.ForAddress(factory.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = factory.Server.CreateHandler() });
-        var token = GatewayTestHost.Token(Roles.Judge);
+        var token = Requests.JudgeToken;
         var client = new EnforcementService.EnforcementServiceClient(channel.Intercept(m =>
         {
             m.Add("Authorization", "Bearer " + token);

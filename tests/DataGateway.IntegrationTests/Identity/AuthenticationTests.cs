@@ -15,7 +15,7 @@ public sealed class AuthenticationTests
     public async Task JudgeToken_IsAccepted()
     {
         await using var host = await GatewayTestHost.StartAsync();
-        using var client = host.Rest(GatewayTestHost.Token(Roles.Judge));
+        using var client = host.Rest(Requests.JudgeToken);
 
         using var response = await Requests.PostAssetQueryAsync(client, Requests.RestBody(Requests.AssetQuery(Requests.Debtor, "TAX")));
 

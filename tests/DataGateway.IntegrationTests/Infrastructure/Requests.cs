@@ -9,7 +9,14 @@ namespace DataGateway.IntegrationTests.Infrastructure;
 /// <summary>Requests a judge would send, built from the demo personas.</summary>
 public static class Requests
 {
+    /// <summary>judge-wang's case in config/cases.json: debtors 王建军 (debtor persona) and 恒昌化工 (company persona).</summary>
     public const string CaseNumber = "(2024)浙0604执1234号";
+
+    /// <summary>judge-wang's case whose debtor is the no-assets persona.</summary>
+    public const string NoAssetsCaseNumber = "(2025)浙0604执2087号";
+
+    /// <summary>judge-li's case (debtor: the company persona).</summary>
+    public const string LiCaseNumber = "(2026)浙0604执3561号";
 
     public static Persona Debtor => GatewayTestHost.Personas.WithTag("debtor");
 
@@ -25,7 +32,8 @@ public static class Requests
             subject.CreditCode = persona.CreditCode!;
         }
 
-        return new QueryAssetsRequest { CaseNumber = CaseNumber, Subject = subject, AssetKinds = { assetKinds } };
+        var caseNumber = persona.HasTag("no-assets") ? NoAssetsCaseNumber : CaseNumber;
+        return new QueryAssetsRequest { CaseNumber = caseNumber, Subject = subject, AssetKinds = { assetKinds } };
     }
 
     /// <summary>POSTs a body as the REST client of a judge would write it.</summary>
@@ -35,5 +43,11 @@ public static class Requests
     public static object RestBody(QueryAssetsRequest request) =>
         JsonSerializer.Deserialize<JsonElement>(Google.Protobuf.JsonFormatter.Default.Format(request));
 
-    public static string JudgeToken => GatewayTestHost.Token(Roles.Judge);
+    /// <summary>judge-wang of the Shangyu court, to whom the seeded cases above are assigned.</summary>
+    public static string JudgeToken { get; } = JudgeTokenFor("judge-wang");
+
+    public static string JudgeTokenFor(string subject) => DevelopmentTokenIssuer.Issue(
+        GatewayTestHost.Auth,
+        new DevelopmentTokenRequest { Subject = subject, Roles = [Roles.Judge], CourtCode = "浙0604" },
+        TimeProvider.System);
 }

@@ -142,7 +142,7 @@ public sealed class AuditVerifyCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Verify_WithoutStore_IsAUsageErrorOnlyWhenTheSubcommandIsMissing()
+    public async Task Audit_WithoutSubcommand_IsAUsageError()
     {
         var exitCode = await RunAsync("audit");
 

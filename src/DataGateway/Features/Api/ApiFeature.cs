@@ -33,6 +33,9 @@ internal static class ApiFeature
     {
         app.UseMiddleware<RestProblemDetailsMiddleware>();
         app.UseAuthentication();
+        // After authentication, so each user has their own budget; before authorization, so floods of refused
+        // requests are limited too.
+        app.UseRateLimiter();
         app.UseAuthorization();
 
         app.MapGrpcService<CatalogGrpcService>();

@@ -6,7 +6,7 @@ namespace DataGateway.Features.Audit;
 public static class AuditErrors
 {
     /// <summary>The message callers see, over gRPC and in the REST problem details.</summary>
-    public const string UnavailableMessage = "the audit trail cannot be written; nothing was accessed";
+    public const string UnavailableMessage = "the audit trail cannot be written, so no answer is given";
 
     /// <summary>
     /// gRPC UNAVAILABLE, which JSON transcoding answers as HTTP 503: the refusal is the gateway's, temporary, and

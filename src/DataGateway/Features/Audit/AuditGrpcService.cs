@@ -53,7 +53,7 @@ internal sealed class AuditGrpcService(IAuditTrail trail, AuditReader reader, Ke
         await RecordAsync(access with
         {
             SubjectIdentifier = search.SubjectIdentifier,
-            Detail = $"{search.Description}; {page.Count} records",
+            Detail = $"{search.Description}; {page.Count} {(page.Count == 1 ? "record" : "records")} returned",
         });
 
         var response = new ListAuditRecordsResponse

@@ -78,7 +78,7 @@ internal sealed partial class CaseRegistry(
         finally
         {
             // Also after a failure: whether the commit happened is then unknown, so no copy may outlive it.
-            _ = cache;
+            cache.Invalidate(registration.CaseNumber);
         }
     }
 

@@ -94,8 +94,7 @@ internal sealed class CaseValidator(KeyedHasher hasher, TimeProvider timeProvide
             }
 
             // An id with a stray space would never equal a token's sub: the officer could never use the case.
-            var bad = officer.AsSpan().IndexOfAnyInRange('\0', ' ');
-            if (bad >= 0 || officer.Contains('\u3000', StringComparison.Ordinal))
+            if (officer.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
             {
                 throw ApiErrors.InvalidArgument($"officers[{i}]", "must not contain spaces or control characters: it is compared with the token subject (sub) exactly");
             }
@@ -175,7 +174,7 @@ internal sealed class CaseValidator(KeyedHasher hasher, TimeProvider timeProvide
                 var id = ResidentIdNumber.TryValidate(party.IdNumber, today, out var normalisedId, out var idError)
                     ? normalisedId
                     : throw ApiErrors.InvalidArgument($"{field}.idNumber", idError);
-                return new RegisteredParty(role, name, IdentifierKind.IdNumber, hasher.Hash(id), id);
+                return new RegisteredParty(role, name, IdentifierKind.IdNumber, hasher.Hash(id), Masking.MaskIdNumber(id));
             case CaseParty.IdentifierOneofCase.CreditCode:
                 RefuseMasked(party.CreditCode, $"{field}.creditCode");
                 var code = UnifiedSocialCreditCode.TryValidate(party.CreditCode, out var normalisedCode, out var codeError)

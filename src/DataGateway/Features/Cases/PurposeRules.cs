@@ -52,9 +52,9 @@ internal static class PurposeRules
             return PurposeDecision.Deny($"case {caseNumber} is closed");
         }
 
-        return registered.HasParty(subjectHash)
+        return registered.HasDebtor(subjectHash)
             ? PurposeDecision.Allow
-            : PurposeDecision.Deny($"the subject is not a party to case {caseNumber}");
+            : PurposeDecision.Deny($"the subject is not a judgment debtor in case {caseNumber}");
     }
 
     /// <summary>May <paramref name="caller"/>, as an officer, see the case at all: assigned to them, in their court.</summary>

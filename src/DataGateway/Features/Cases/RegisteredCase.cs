@@ -47,8 +47,12 @@ internal sealed record RegisteredCase(CaseRegistration Registration, DateTimeOff
 
     public bool IsAssignedTo(string officerId) => Registration.Officers.Contains(officerId, StringComparer.Ordinal);
 
-    public bool HasParty(string identifierHash) =>
-        Registration.Parties.Any(p => string.Equals(p.IdentifierHash, identifierHash, StringComparison.Ordinal));
+    /// <summary>
+    /// Is the subject a judgment debtor (被执行人) of this case? Enforcement queries and control actions reach only
+    /// debtors' assets; an applicant (the creditor) is a party too, but their assets are not the case's business.
+    /// </summary>
+    public bool HasDebtor(string identifierHash) =>
+        Registration.Parties.Any(p => p.Role == PartyRole.Debtor && string.Equals(p.IdentifierHash, identifierHash, StringComparison.Ordinal));
 
     /// <summary>The contract shape, identifiers masked.</summary>
     public EnforcementCase ToContract()

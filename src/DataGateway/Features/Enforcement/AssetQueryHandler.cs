@@ -1,18 +1,28 @@
 using System.Security.Claims;
 using DataGateway.Contracts.V1;
+using DataGateway.Domain.Audit;
 using DataGateway.Domain.Catalog;
 using DataGateway.Domain.Identity;
+using DataGateway.Features.Api;
+using DataGateway.Features.Audit;
+using DataGateway.Features.Cases;
 using DataGateway.Features.Privacy;
 using DataGateway.Features.Units;
 using Google.Protobuf.WellKnownTypes;
 
 namespace DataGateway.Features.Enforcement;
 
-/// <summary>An integrated asset query (集成查询): validate, pick the units, ask them all at once, merge.</summary>
+/// <summary>
+/// An integrated asset query (集成查询): validate, check the purpose (the judge's own case, the subject a debtor in
+/// it), ask every relevant unit at once (or the cache), record the access in the audit trail, then answer. A query
+/// that cannot be recorded is not answered.
+/// </summary>
 internal sealed partial class AssetQueryHandler(
     AssetQueryValidator validator,
+    CaseRegistry cases,
     UnitCatalog catalog,
     UnitFanOut fanOut,
+    IAuditTrail audit,
     KeyedHasher hasher,
     TimeProvider timeProvider,
     ILogger<AssetQueryHandler> logger)
@@ -21,19 +31,47 @@ internal sealed partial class AssetQueryHandler(
     {
         var query = validator.Validate(request);
         var queryId = Guid.CreateVersion7(timeProvider.GetUtcNow()).ToString();
+        var subjectIdentifier = query.Subject.HasIdNumber ? query.Subject.IdNumber : query.Subject.CreditCode;
         var units = catalog.UnitsAnswering(query.AssetKinds);
+        var record = new AccessRecord
+        {
+            Kind = AuditKinds.AssetQuery,
+            RequestId = queryId,
+            Actor = AuditActor.From(user),
+            PurposeKind = AuditPurposeKinds.Case,
+            Purpose = query.CaseNumber.ToString(),
+            SubjectIdentifier = subjectIdentifier,
+            UnitsAsked = [.. units.Select(u => u.Id)],
+            ItemsReturned = [],
+            Outcome = AuditOutcomes.Answered,
+        };
+
+        var decision = await cases.CheckAsync(user, query.CaseNumber, subjectIdentifier, cancellationToken);
+        if (!decision.Allowed)
+        {
+            // A refusal is on record too: who tried to look up whom, under which case, and why it was refused.
+            await RecordAsync(record with { UnitsAsked = [], Outcome = AuditOutcomes.Denied, Detail = decision.Reason });
+            throw ApiErrors.PermissionDenied(decision.Reason ?? "this query is not allowed under that case");
+        }
+
         var question = new AnswerQueryRequest
         {
             RequestId = queryId,
-            Purpose = new Purpose { CaseNumber = query.CaseNumber.ToString() },
+            Purpose = new Purpose { CaseNumber = record.Purpose },
             Subject = query.Subject,
             AssetKinds = { query.AssetKinds },
             RequesterHash = hasher.Hash(user.FindFirstValue(GatewayClaimTypes.Subject) ?? string.Empty),
         };
-
         var started = timeProvider.GetTimestamp();
-        var subjectIdentifier = query.Subject.HasIdNumber ? query.Subject.IdNumber : query.Subject.CreditCode;
         var answers = await fanOut.AskAsync(units, new UnitQuestion(question, hasher.Hash(subjectIdentifier), request.Fresh), cancellationToken);
+
+        // Written before the answer leaves; if it cannot be written the judge gets a refusal, not the data.
+        await RecordAsync(record with
+        {
+            ItemsReturned = [.. answers.SelectMany(a => a.Assets).Select(a => a.DataItem).Distinct(StringComparer.Ordinal)],
+            FromCache = answers.Any(a => a.FromCache),
+            Detail = Tally(answers),
+        });
 
         var response = new QueryAssetsResponse
         {
@@ -46,9 +84,39 @@ internal sealed partial class AssetQueryHandler(
 
         var holding = answers.Count(a => a.Status == UnitStatus.Ok);
         var elapsedMs = timeProvider.GetElapsedTime(started).TotalMilliseconds;
-        Log.QueryAnswered(logger, queryId, question.Purpose.CaseNumber, units.Count, holding, response.Complete, elapsedMs);
+        Log.QueryAnswered(logger, queryId, record.Purpose, units.Count, holding, response.Complete, elapsedMs);
         return response;
     }
+
+    private async Task RecordAsync(AccessRecord record)
+    {
+        try
+        {
+            // Not the caller's token: once units were asked, the access happened and must be recorded even if the
+            // caller has gone.
+            await audit.AppendAsync(record, CancellationToken.None);
+        }
+        catch (AuditUnavailableException)
+        {
+            throw AuditErrors.Unavailable();
+        }
+    }
+
+    /// <summary>Per-status counts, e.g. "OK=3 NOT_FOUND=30 TIMEOUT=1", so the trail shows how complete the answer was.</summary>
+    private static string Tally(UnitAnswer[] answers) =>
+        string.Join(' ', answers.GroupBy(a => a.Status).OrderBy(g => g.Key).Select(g => $"{StatusName(g.Key)}={g.Count()}"));
+
+    private static string StatusName(UnitStatus status) => status switch
+    {
+        UnitStatus.Ok => "OK",
+        UnitStatus.NotFound => "NOT_FOUND",
+        UnitStatus.Timeout => "TIMEOUT",
+        UnitStatus.Unavailable => "UNAVAILABLE",
+        UnitStatus.Error => "ERROR",
+        UnitStatus.CircuitOpen => "CIRCUIT_OPEN",
+        UnitStatus.Denied => "DENIED",
+        _ => "UNSPECIFIED",
+    };
 
     private static partial class Log
     {
