@@ -32,6 +32,16 @@ public static class Masking
         return MaskMiddle(code, UnifiedSocialCreditCode.Length, keepStart: 8, keepEnd: 2);
     }
 
+    /// <summary>
+    /// Masks an asset reference (account number, certificate number, unit number): keeps the first 4 and last 4
+    /// characters of values longer than 12, hides all of shorter ones — enough to tell two accounts apart, not to use one.
+    /// </summary>
+    public static string MaskReference(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return value.Length > 12 ? MaskMiddle(value, value.Length, keepStart: 4, keepEnd: 4) : new string(Mask, value.Length);
+    }
+
     private static string MaskMiddle(string value, int expectedLength, int keepStart, int keepEnd)
     {
         if (value.Length != expectedLength)

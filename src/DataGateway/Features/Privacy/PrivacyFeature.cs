@@ -57,6 +57,12 @@ internal static class PrivacyFeature
         builder.Services.AddOptions<PrivacyOptions>().BindConfiguration("Privacy").ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<PrivacyOptions>, PrivacyOptionsValidator>();
         builder.Services.AddSingleton<KeyedHasher>();
+
+        // Request lines carry query strings, and an auditor's search names an ID number there
+        // (GET /v1/audit/records?idNumber=...). These categories stay at Warning whatever the configuration says.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.HttpLogging", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Routing", LogLevel.Warning);
         return builder;
     }
 }
