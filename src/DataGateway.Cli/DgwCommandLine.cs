@@ -16,6 +16,7 @@ public static class DgwCommandLine
         {
             TokenCommand.Create(context),
             AuditCommand.Create(context),
+            BatchCommand.Create(context),
         };
     }
 

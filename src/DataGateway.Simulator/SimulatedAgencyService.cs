@@ -1,5 +1,6 @@
 using DataGateway.Contracts.V1;
 using DataGateway.Domain.Subjects;
+using DataGateway.Simulator.Matters;
 using DataGateway.Simulator.Synthetic;
 using DataGateway.Simulator.Units;
 using Grpc.Core;
@@ -14,8 +15,44 @@ internal sealed class SimulatedAgencyService(
     SyntheticAssets assets,
     SimulatorStats stats,
     TimeProvider timeProvider,
+    MatterDesk matters,
     CancellationToken stopping) : AgencyService.AgencyServiceBase
 {
+    /// <summary>Takes a matter for the unit, under the unit's fault like a query; its answer comes later (see <see cref="MatterDesk"/>).</summary>
+    public override async Task<AcceptMatterResponse> AcceptMatter(AcceptMatterRequest request, ServerCallContext context)
+    {
+        if (!units.TryGet(request.UnitId, out var unit))
+        {
+            throw new RpcException(new Status(StatusCode.NotFound, $"unit_id: unit '{request.UnitId}' is not hosted by this simulator."));
+        }
+
+        var fault = unit.Fault;
+        switch (fault.Decide())
+        {
+            case CallOutcome.Refuse:
+                throw new RpcException(new Status(StatusCode.Unavailable, "unit down"));
+            case CallOutcome.Hang:
+                using (var hang = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, stopping))
+                {
+                    await Task.Delay(Timeout.InfiniteTimeSpan, hang.Token).ConfigureAwait(false);
+                }
+
+                break;
+            case CallOutcome.TransientFailure:
+                throw new RpcException(new Status(StatusCode.Unavailable, "simulated transient failure"));
+            case CallOutcome.Failure:
+                throw new RpcException(new Status(StatusCode.Internal, "simulated failure"));
+        }
+
+        if (fault.Latency > TimeSpan.Zero)
+        {
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, stopping);
+            await Task.Delay(fault.Latency, timeProvider, wait.Token).ConfigureAwait(false);
+        }
+
+        return matters.Accept(unit, request);
+    }
+
     public override async Task<AnswerQueryResponse> AnswerQuery(AnswerQueryRequest request, ServerCallContext context)
     {
         if (!units.TryGet(request.UnitId, out var unit))
@@ -67,7 +104,9 @@ internal sealed class SimulatedAgencyService(
                 throw new RpcException(new Status(StatusCode.Internal, "simulated failure"));
         }
 
-        return assets.Answer(unit, identifier, organisation, request.AssetKinds);
+        return request.DataItems.Count > 0
+            ? assets.AnswerItems(unit, identifier, organisation, request.DataItems)
+            : assets.Answer(unit, identifier, organisation, request.AssetKinds);
     }
 
     /// <param name="latency">How long to wait; <see cref="Timeout.InfiniteTimeSpan"/> hangs until cancelled.</param>

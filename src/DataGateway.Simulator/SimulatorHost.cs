@@ -1,5 +1,6 @@
 using System.Net;
 using DataGateway.Domain.Catalog;
+using DataGateway.Simulator.Matters;
 using DataGateway.Simulator.Synthetic;
 using DataGateway.Simulator.Units;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -39,6 +40,12 @@ public sealed class SimulatorHost : IAsyncDisposable
 
     public Personas Personas { get; }
 
+    /// <summary>Requests the units' own HTTP APIs received (pass-through targets).</summary>
+    public UnitHttpRequests HttpRequests { get; private init; } = new();
+
+    /// <summary>The matters the units took and how they answer them.</summary>
+    public SimulatedMatters Matters { get; private init; } = null!;
+
     /// <summary>Starts a simulator for every unit of <paramref name="catalog"/> and returns once both endpoints listen.</summary>
     /// <param name="timeProvider">Drives unit latency; tests pass a FakeTimeProvider. Defaults to the system clock.</param>
     /// <exception cref="ArgumentException">The options or personas do not fit the catalog; the message lists every problem.</exception>
@@ -72,7 +79,10 @@ public sealed class SimulatorHost : IAsyncDisposable
         var stats = new SimulatorStats(units);
         var behaviours = new UnitBehaviours(units);
         var stopping = new CancellationTokenSource();
-        var service = new SimulatedAgencyService(units, new SyntheticAssets(plans), stats, timeProvider ?? TimeProvider.System, stopping.Token);
+        var syntheticAssets = new SyntheticAssets(plans);
+        var httpRequests = new UnitHttpRequests();
+        var desk = new MatterDesk(options.Matters ?? new MatterFeedbackOptions(), timeProvider ?? TimeProvider.System, stopping.Token);
+        var service = new SimulatedAgencyService(units, syntheticAssets, stats, timeProvider ?? TimeProvider.System, desk, stopping.Token);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
@@ -105,6 +115,7 @@ public sealed class SimulatorHost : IAsyncDisposable
         var app = builder.Build();
         app.MapGrpcService<SimulatedAgencyService>();
         app.MapControlApi(units, stats, behaviours);
+        app.MapUnitHttpApi(units, syntheticAssets, httpRequests);
         try
         {
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -123,7 +134,11 @@ public sealed class SimulatorHost : IAsyncDisposable
             BoundAddress(httpListen!, options.HttpUrl),
             stats,
             behaviours,
-            personas);
+            personas)
+        {
+            HttpRequests = httpRequests,
+            Matters = new SimulatedMatters(desk, units),
+        };
     }
 
     public async ValueTask DisposeAsync()

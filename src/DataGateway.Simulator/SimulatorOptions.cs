@@ -1,4 +1,5 @@
 using DataGateway.Domain.Catalog;
+using DataGateway.Simulator.Matters;
 using Microsoft.Extensions.Logging;
 
 namespace DataGateway.Simulator;
@@ -25,6 +26,9 @@ public sealed record SimulatorOptions
 
     /// <summary>The simulator's own log level: quiet by default, so it does not drown the gateway it is embedded in.</summary>
     public LogLevel LogLevel { get; init; } = LogLevel.Warning;
+
+    /// <summary>How the units answer the matters sent to them (section "Simulator:Matters").</summary>
+    public MatterFeedbackOptions Matters { get; init; } = new();
 
     /// <summary>The latency configured for <paramref name="unit"/>.</summary>
     public TimeSpan LatencyOf(UnitDefinition unit)
@@ -78,6 +82,7 @@ public sealed record SimulatorOptions
             }
         }
 
+        problems.AddRange((Matters ?? new MatterFeedbackOptions()).Validate(catalog, $"{SectionName}:{nameof(Matters)}"));
         return problems;
     }
 

@@ -40,6 +40,7 @@ public static class SimulatorProgram
         });
 
         await using var host = await SimulatorHost.StartAsync(options, catalog, personas).ConfigureAwait(false);
+        using var feedback = Matters.GatewayFeedback.ConnectFromSettings(host, options.Matters);
         Console.WriteLine($"DataGateway simulator: {catalog.Units.Count} units, {personas.All.Count} personas");
         Console.WriteLine($"  gRPC AgencyService  {host.GrpcAddress}");
         Console.WriteLine($"  control API         {host.HttpAddress}  (GET /sim/stats, /sim/units/{{unitId}}/stats, /healthz;");

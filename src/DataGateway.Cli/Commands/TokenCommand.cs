@@ -48,6 +48,11 @@ public static class TokenCommand
             Description = "The caller's court code (court claim), e.g. 浙0604.",
             HelpName = "code",
         };
+        var notaryOffice = new Option<string?>("--notary-office")
+        {
+            Description = "The caller's notary office code (notary_office claim), e.g. 浙绍上; a notary's estate inquiries must be under its files.",
+            HelpName = "code",
+        };
         var lifetime = new Option<TimeSpan>("--lifetime")
         {
             Description = $"How long the token is valid: {Durations.Help}.",
@@ -74,7 +79,7 @@ public static class TokenCommand
 
         var command = new Command("token", "Print a development token signed with the development key (never valid in production).")
         {
-            role, subject, name, unitId, court, lifetime, authFile,
+            role, subject, name, unitId, court, notaryOffice, lifetime, authFile,
         };
         command.Validators.Add(result =>
         {
@@ -95,6 +100,7 @@ public static class TokenCommand
                 Roles = roles,
                 UnitId = parseResult.GetValue(unitId),
                 CourtCode = parseResult.GetValue(court),
+                NotaryOffice = parseResult.GetValue(notaryOffice),
                 Lifetime = parseResult.GetValue(lifetime),
             };
             return Run(request, parseResult.GetRequiredValue(authFile), context, parseResult.InvocationConfiguration);

@@ -240,9 +240,15 @@ internal static partial class CatalogValidator
             {
                 problems.Add($"{where}: roles is null.");
             }
-            else if (roles.Count == 0)
+            else if (roles.Count == 0 && entry.SharingClass != SharingClass.NotShared)
             {
                 problems.Add($"{where}: roles is empty, so no one may see this item.");
+            }
+            else if (roles.Count > 0 && entry.SharingClass == SharingClass.NotShared)
+            {
+                // A not-shared item stays in the catalog so the service documents that the fact exists and who holds it;
+                // listing a role would let the minimiser hand it to that role, the opposite of "not shared".
+                problems.Add($"{where}: sharingClass is NotShared, so roles must be empty (it lists {string.Join(", ", roles)}).");
             }
 
             CheckList(roles, "roles", "role", where, problems);

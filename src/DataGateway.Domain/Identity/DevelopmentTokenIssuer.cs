@@ -49,6 +49,11 @@ public static class DevelopmentTokenIssuer
             claims[GatewayClaimTypes.Court] = request.CourtCode;
         }
 
+        if (request.NotaryOffice is not null)
+        {
+            claims[GatewayClaimTypes.NotaryOffice] = request.NotaryOffice;
+        }
+
         var descriptor = new SecurityTokenDescriptor
         {
             Issuer = settings.Issuer,

@@ -21,6 +21,9 @@ public sealed record DevelopmentTokenRequest
     /// <summary>The caller's court code, e.g. <c>浙0604</c>.</summary>
     public string? CourtCode { get; init; }
 
+    /// <summary>The caller's notary office code, e.g. <c>浙绍上</c>; a notary makes estate inquiries only under its files.</summary>
+    public string? NotaryOffice { get; init; }
+
     /// <summary>How long the token is valid from the moment it is issued.</summary>
     public TimeSpan Lifetime { get; init; } = DefaultLifetime;
 
@@ -53,6 +56,11 @@ public sealed record DevelopmentTokenRequest
         if (CourtCode is not null && !IsCourtCode(CourtCode))
         {
             errors.Add($"court code '{CourtCode}' must be 浙 followed by 4 digits, e.g. 浙0604");
+        }
+
+        if (NotaryOffice is not null && !Purposes.NotarialFileNumber.IsOfficeCode(NotaryOffice))
+        {
+            errors.Add($"notary office '{NotaryOffice}' must be 浙 followed by 1 to 3 Chinese characters, e.g. {Purposes.NotarialFileNumber.ShangyuOfficeCode}");
         }
 
         if (Lifetime <= TimeSpan.Zero)

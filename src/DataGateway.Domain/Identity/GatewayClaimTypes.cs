@@ -26,4 +26,11 @@ public static class GatewayClaimTypes
 
     /// <summary>The court code of a judge's court, e.g. <c>浙0604</c>.</summary>
     public const string Court = "court";
+
+    /// <summary>
+    /// The office code of a notary's notary office, e.g. <c>浙绍上</c> (the Shangyu notary office): the office part of the
+    /// notarial file numbers the notary may make estate inquiries under. In Entra ID an optional claim mapped from a
+    /// directory extension attribute; no such claim is standard.
+    /// </summary>
+    public const string NotaryOffice = "notary_office";
 }

@@ -46,6 +46,14 @@ public static class UnifiedSocialCreditCode
             return false;
         }
 
+        // A resident ID can pass the credit-code checksum by chance (330682197803150113 does); taking it as an
+        // organisation would ask units the wrong question and file the person under another kind of identifier.
+        if (ResidentIdNumber.TryValidate(value, DateOnly.MaxValue, out _, out _))
+        {
+            error = "is a resident identity number, not a credit code: send it as idNumber";
+            return false;
+        }
+
         normalised = hasLowerCase ? value!.ToUpperInvariant() : value!;
         return true;
     }

@@ -14,9 +14,20 @@ internal sealed class PersonaPlans
 {
     private readonly FrozenDictionary<string, PersonaPlan> _byIdentifier;
 
-    private PersonaPlans(FrozenDictionary<string, PersonaPlan> byIdentifier) => _byIdentifier = byIdentifier;
+    private PersonaPlans(FrozenDictionary<string, PersonaPlan> byIdentifier, Personas personas, UnitDirectory units)
+    {
+        _byIdentifier = byIdentifier;
+        Personas = personas;
+        Units = units;
+    }
 
-    /// <exception cref="InvalidOperationException">A persona holds an asset kind the catalog does not define.</exception>
+    /// <summary>The personas the plans were built from: estate items tell their stories (death, heirs).</summary>
+    public Personas Personas { get; }
+
+    /// <summary>Every hosted unit: an estate item at one unit may restate what another holds (a payout of a balance).</summary>
+    public UnitDirectory Units { get; }
+
+    /// <exception cref="InvalidOperationException">A persona holds an asset kind the catalog does not define, or the catalog has an estate item no generator draws.</exception>
     public static PersonaPlans Build(Personas personas, UnitDirectory units, UnitCatalog catalog)
     {
         var knownKinds = new HashSet<string>(StringComparer.Ordinal);
@@ -52,8 +63,17 @@ internal sealed class PersonaPlans
             plans.Add(persona.Identifier, plan);
         }
 
+        // An estate item the simulator cannot draw would answer "nothing" for everyone and hide the gap.
+        foreach (var item in catalog.DataItems)
+        {
+            if (item.Code.StartsWith("EST-", StringComparison.Ordinal) && item.AssetKind is null && !EstateItems.Codes.Contains(item.Code))
+            {
+                problems.Add($"Data item '{item.Code}' is an estate item the simulator has no generator for (Synthetic/EstateItems.cs).");
+            }
+        }
+
         return problems.Count == 0
-            ? new PersonaPlans(plans.ToFrozenDictionary(StringComparer.Ordinal))
+            ? new PersonaPlans(plans.ToFrozenDictionary(StringComparer.Ordinal), personas, units)
             : throw new InvalidOperationException(string.Join(Environment.NewLine, problems));
     }
 
@@ -87,6 +107,20 @@ internal sealed class PersonaPlan
 
     public bool Holds(SimulatedUnit unit, string assetKind) =>
         _kindsByUnit.TryGetValue(unit, out var kinds) && kinds.Contains(assetKind);
+
+    /// <summary>Whether the persona holds <paramref name="assetKind"/> at any unit.</summary>
+    public bool HoldsAnywhere(string assetKind)
+    {
+        foreach (var kinds in _kindsByUnit.Values)
+        {
+            if (kinds.Contains(assetKind))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     public void Add(SimulatedUnit unit, string assetKind)
     {

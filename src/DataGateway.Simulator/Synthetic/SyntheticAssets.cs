@@ -55,4 +55,52 @@ internal sealed class SyntheticAssets(PersonaPlans plans)
 
         return response;
     }
+
+    /// <summary>
+    /// What <paramref name="unit"/> holds for the data items asked (estate inquiries): for each item it serves, in its
+    /// catalog order, the records drawn by <see cref="EstateItems"/>; an enforcement item (ENF-*) asked by code answers
+    /// as its asset kind does. Only people have estates: an organisation holds no estate item.
+    /// </summary>
+    /// <param name="identifier">Canonical identifier (upper-case check character).</param>
+    public AnswerQueryResponse AnswerItems(SimulatedUnit unit, string identifier, bool organisation, RepeatedField<string> askedItems)
+    {
+        var response = new AnswerQueryResponse { UnitId = unit.Id };
+        EstateSubject? subject = null;
+        Span<byte> seed = stackalloc byte[32];
+        foreach (var code in unit.Definition.DataItems)
+        {
+            if (!askedItems.Contains(code))
+            {
+                continue;
+            }
+
+            var served = Array.Find(unit.Kinds, k => k.DataItem == code);
+            if (served is not null)
+            {
+                response.Assets.Add(Answer(unit, identifier, organisation, [served.Code]).Assets);
+                continue;
+            }
+
+            if (organisation)
+            {
+                continue;
+            }
+
+            if (subject is null)
+            {
+                plans.Personas.TryFind(identifier, out var persona);
+                subject = EstateSubject.Create(identifier, persona, plans.Find(identifier));
+                SyntheticRandom.Hash(unit.IdUtf8, identifier, seed);
+            }
+
+            var draw = new EstateDraw(unit, subject, code, Twin) { Rng = new SyntheticRandom(seed, SyntheticRandom.StableKey(code)) };
+            EstateItems.TryDraw(draw);
+            response.Assets.Add(draw.Output);
+        }
+
+        return response;
+
+        IReadOnlyList<Asset> Twin(string unitId, string assetKind) =>
+            Answer(plans.Units.Get(unitId, nameof(unitId)), identifier, organisation, [assetKind]).Assets;
+    }
 }

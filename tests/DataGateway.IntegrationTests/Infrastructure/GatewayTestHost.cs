@@ -9,6 +9,7 @@ using Grpc.Net.Client;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace DataGateway.IntegrationTests.Infrastructure;
@@ -49,11 +50,17 @@ public sealed class GatewayTestHost : IAsyncDisposable
     public FakeTimeProvider Time { get; }
 
     /// <summary>Starts a simulator whose units answer with <paramref name="latency"/> (default none), and the gateway in front of it.</summary>
+    /// <param name="loggerProvider">
+    /// Also receives everything the gateway logs, filtered by the gateway's own Logging configuration, so it sees what
+    /// production logs would hold (e.g. a <c>CapturedLogs</c> for privacy assertions).
+    /// </param>
     public static async Task<GatewayTestHost> StartAsync(
         TimeSpan? latency = null,
         Uri? unitEndpoint = null,
         IReadOnlyDictionary<string, string?>? settings = null,
-        FakeTimeProvider? time = null)
+        FakeTimeProvider? time = null,
+        ILoggerProvider? loggerProvider = null,
+        Action<IServiceCollection>? configureServices = null)
     {
         // Start at the real time: token lifetimes are checked against the wall clock.
         time ??= new FakeTimeProvider(DateTimeOffset.UtcNow);
@@ -76,13 +83,28 @@ public sealed class GatewayTestHost : IAsyncDisposable
             web.UseEnvironment("Development");
             web.UseSetting("Simulator:Embedded", "false");
             web.UseSetting("Units:DefaultEndpoint", (unitEndpoint ?? simulator.GrpcAddress).ToString());
+            // Units with their own HTTP API (config/passthrough.json) live on this test's simulator.
+            foreach (var passthroughUnit in new[] { "tax-bureau", "realestate-registry" })
+            {
+                web.UseSetting($"ReverseProxy:Clusters:{passthroughUnit}:Destinations:primary:Address", new Uri(simulator.HttpAddress, $"units/{passthroughUnit}/api/").ToString());
+                web.UseSetting($"ReverseProxy:Clusters:{passthroughUnit}:Destinations:primary:Health", new Uri(simulator.HttpAddress, $"units/{passthroughUnit}").ToString());
+            }
+
             // Retries back off on the fake clock; a zero base delay keeps tests from waiting on a clock nobody advances.
             web.UseSetting("Resilience:Default:RetryBaseDelayMs", "0");
             foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             {
                 web.UseSetting(key, value);
             }
-            web.ConfigureServices(services => services.AddSingleton<TimeProvider>(time));
+            web.ConfigureServices(services =>
+            {
+                services.AddSingleton<TimeProvider>(time);
+                configureServices?.Invoke(services);
+            });
+            if (loggerProvider is not null)
+            {
+                web.ConfigureLogging(logging => logging.AddProvider(loggerProvider));
+            }
         });
         _ = factory.Server; // start now, so a broken start-up fails here rather than in the first call
         return new GatewayTestHost(factory, simulator, time, dataDirectory);
@@ -113,6 +135,15 @@ public sealed class GatewayTestHost : IAsyncDisposable
     public EnforcementService.EnforcementServiceClient Enforcement(string? token) => new(WithToken(token));
 
     public CatalogService.CatalogServiceClient CatalogClient(string? token) => new(WithToken(token));
+
+    public EstateService.EstateServiceClient Estate(string? token) => new(WithToken(token));
+
+    public MatterService.MatterServiceClient Matters(string? token) => new(WithToken(token));
+
+    public SlaService.SlaServiceClient Sla(string? token) => new(WithToken(token));
+
+    /// <summary>Calls the gateway's gRPC services with no token of its own (the caller adds one per call).</summary>
+    public CallInvoker Invoker() => _channel.CreateCallInvoker();
 
     private CallInvoker WithToken(string? token) => token is null
         ? _channel.CreateCallInvoker()

@@ -117,9 +117,9 @@ public sealed class RedisServer : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    internal static async Task WaitUntilAsync(Func<bool> condition, string failure)
+    internal static async Task WaitUntilAsync(Func<bool> condition, string failure, TimeSpan? within = null)
     {
-        using var timeout = new CancellationTokenSource(TestContext.Timeout);
+        using var timeout = new CancellationTokenSource(within ?? TestContext.Timeout);
         while (!condition())
         {
             // Waiting for another process (a server starting, a client reconnecting), not for the clock under test.

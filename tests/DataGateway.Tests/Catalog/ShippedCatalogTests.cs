@@ -17,9 +17,12 @@ public sealed class ShippedCatalogTests
     private static UnitCatalog Catalog => Shipped.Value;
 
     [Fact]
-    public void Load_ShippedConfig_Has489UnitsOf377SharedCourts()
+    public void Load_ShippedConfig_Has489AssistingUnitsOf377SharedCourtsAndTheCourt()
     {
-        Assert.Equal(489, Catalog.Units.Count);
+        // The district's 489 assisting units, and the court's own systems answering the estate service as one more unit.
+        Assert.Equal(490, Catalog.Units.Count);
+        Assert.Equal(489, Catalog.Units.Count(u => u.Kind != UnitKind.Court));
+        Assert.Equal("court-shangyu", Assert.Single(Catalog.UnitsOf(UnitKind.Court)).Id);
         Assert.Equal(377, Catalog.UnitsOf(UnitKind.SharedCourt).Count);
         Assert.Equal(377, Catalog.Units.Count(u => u.Kind == UnitKind.SharedCourt));
     }
@@ -67,7 +70,8 @@ public sealed class ShippedCatalogTests
         var all = Catalog.UnitsAnswering([]);
 
         Assert.InRange(all.Count, 30, 40);
-        Assert.Equal(Catalog.Units.Where(u => u.DataItems.Count > 0), all);
+        // Units answering only estate items (funeral home, marriage registry ...) are never asked in an asset query.
+        Assert.Equal(Catalog.Units.Where(u => u.DataItems.Any(code => Catalog.TryGetDataItem(code, out var item) && item.AssetKind is not null)), all);
         Assert.DoesNotContain(all, u => u.Kind == UnitKind.SharedCourt);
     }
 

@@ -10,7 +10,7 @@ namespace DataGateway.Features.Api;
 /// ("subject.idNumber") is lifted into a "field" member so clients need not parse the message.
 /// REST bodies here are small, so buffering them is cheaper than a stream that decides late.
 /// </summary>
-internal sealed class RestProblemDetailsMiddleware(RequestDelegate next, IProblemDetailsService problemDetails)
+internal sealed partial class RestProblemDetailsMiddleware(RequestDelegate next, IProblemDetailsService problemDetails)
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -95,12 +95,39 @@ internal sealed class RestProblemDetailsMiddleware(RequestDelegate next, IProble
         if (FieldOf(detail) is { } field)
         {
             problem.Extensions["field"] = field;
+            // A refusal of many fields at once (a batch's rows) lists them as "rows[3].idNumber: reason; rows[9].name: reason".
+            problem.Extensions["errors"] = FieldErrors(detail!);
         }
 
         context.Response.ContentLength = null;
         context.Response.ContentType = null;
         await problemDetails.WriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem });
     }
+
+    /// <summary>
+    /// Splits "a.b: reason; rows[2].c: reason" at each "; " that a JSON path and ": " follow, so a reason that itself
+    /// holds "; " stays whole.
+    /// </summary>
+    private static List<FieldError> FieldErrors(string detail)
+    {
+        var errors = new List<FieldError>();
+        var starts = FieldStart().Matches(detail);
+        for (var i = 0; i < starts.Count; i++)
+        {
+            var match = starts[i];
+            var reasonStart = match.Index + match.Length;
+            var reasonEnd = i + 1 < starts.Count ? starts[i + 1].Index : detail.Length;
+            errors.Add(new FieldError(match.Groups["field"].Value, detail[reasonStart..reasonEnd]));
+        }
+
+        return errors;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?:^|; )(?<field>[A-Za-z][A-Za-z0-9]*(?:\[[0-9]+\])?(?:\.[A-Za-z][A-Za-z0-9]*(?:\[[0-9]+\])?)*): ")]
+    private static partial System.Text.RegularExpressions.Regex FieldStart();
+
+    /// <summary>One entry of a problem's <c>errors</c>.</summary>
+    private sealed record FieldError(string Field, string Reason);
 
     // ApiErrors writes "field: reason"; a field is a JSON path, so it holds no spaces.
     private static string? FieldOf(string? detail)

@@ -127,6 +127,12 @@ internal sealed class AuditGrpcService(IAuditTrail trail, AuditReader reader, Ke
 
         if (request.User.Length > 0)
         {
+            // A token subject: short and printable. Anything else is refused rather than written into the trail.
+            if (request.User.Length > 128 || request.User.Any(char.IsControl) || request.User.Any(char.IsWhiteSpace))
+            {
+                throw ApiErrors.InvalidArgument("user", "must be a token subject (at most 128 printable characters, no spaces)");
+            }
+
             filters.Add($"user {request.User}");
         }
 

@@ -42,13 +42,48 @@ internal sealed class UnitAnswerCache(
         TState state,
         CancellationToken cancellationToken)
     {
-        var lifetime = LifetimeOf(unitAssetKinds);
+        var key = $"answer:v1:{unit.Id}:{string.Join(',', unitAssetKinds)}:{subjectHash}";
+        return await FetchThroughCacheAsync(key, LifetimeOf(unitAssetKinds), fresh, fetch, state, cancellationToken);
+    }
+
+    /// <summary>
+    /// The same for a question by data items: <paramref name="unitDataItems"/> are the items asked of this unit (those it
+    /// serves), in its catalog order. The entry lives as long as the shortest-lived of them.
+    /// </summary>
+    public async ValueTask<UnitAnswerLookup> GetOrFetchItemsAsync<TState>(
+        UnitDefinition unit,
+        IReadOnlyList<string> unitDataItems,
+        string subjectHash,
+        bool fresh,
+        Func<TState, CancellationToken, ValueTask<AnswerQueryResponse>> fetch,
+        TState state,
+        CancellationToken cancellationToken)
+    {
+        var seconds = int.MaxValue;
+        foreach (var code in unitDataItems)
+        {
+            seconds = Math.Min(seconds, catalog.TryGetDataItem(code, out var item) ? item.CacheSeconds : 0);
+        }
+
+        var lifetime = seconds == int.MaxValue ? TimeSpan.Zero : TimeSpan.FromSeconds(seconds);
+        // "items=" keeps these keys apart from asset-kind keys whatever the codes look like.
+        var key = $"answer:v1:{unit.Id}:items={string.Join(',', unitDataItems)}:{subjectHash}";
+        return await FetchThroughCacheAsync(key, lifetime, fresh, fetch, state, cancellationToken);
+    }
+
+    private async ValueTask<UnitAnswerLookup> FetchThroughCacheAsync<TState>(
+        string key,
+        TimeSpan lifetime,
+        bool fresh,
+        Func<TState, CancellationToken, ValueTask<AnswerQueryResponse>> fetch,
+        TState state,
+        CancellationToken cancellationToken)
+    {
         if (!options.Value.Enabled || lifetime <= TimeSpan.Zero)
         {
             return new(await fetch(state, cancellationToken), false, timeProvider.GetUtcNow());
         }
 
-        var key = $"answer:v1:{unit.Id}:{string.Join(',', unitAssetKinds)}:{subjectHash}";
         var call = new FetchCall<TState>(fetch, state, timeProvider);
         var entry = fresh ? WithLifetime(FreshRead, lifetime) : EntryOptions(lifetime);
         var cached = await cache.GetOrCreateAsync(key, call, static (c, token) => c.RunAsync(token), entry, cancellationToken: cancellationToken);

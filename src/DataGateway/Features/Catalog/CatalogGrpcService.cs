@@ -126,7 +126,7 @@ internal sealed class CatalogView
 
     public IReadOnlyList<Unit> Filter(string kind, string assetKind)
     {
-        if (kind.Length > 0 && !Enum.TryParse<UnitKind>(kind, ignoreCase: false, out _))
+        if (kind.Length > 0 && !UnitKinds.TryParse(kind, out _))
         {
             throw ApiErrors.InvalidArgument("kind", $"unknown unit kind '{kind}'; known kinds: {string.Join(", ", Enum.GetNames<UnitKind>())}");
         }

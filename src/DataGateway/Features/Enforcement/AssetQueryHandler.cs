@@ -102,8 +102,11 @@ internal sealed partial class AssetQueryHandler(
         }
     }
 
-    /// <summary>Per-status counts, e.g. "OK=3 NOT_FOUND=30 TIMEOUT=1", so the trail shows how complete the answer was.</summary>
-    private static string Tally(UnitAnswer[] answers) =>
+    /// <summary>
+    /// Per-status counts, e.g. "OK=3 NOT_FOUND=30 TIMEOUT=1", so the trail shows how complete the answer was. Batches
+    /// record each subject the same way.
+    /// </summary>
+    internal static string Tally(IReadOnlyList<UnitAnswer> answers) =>
         string.Join(' ', answers.GroupBy(a => a.Status).OrderBy(g => g.Key).Select(g => $"{StatusName(g.Key)}={g.Count()}"));
 
     private static string StatusName(UnitStatus status) => status switch

@@ -49,8 +49,13 @@ internal static class IdentityFeature
             }
         }
 
-        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
+        var authentication = builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
             .AddMicrosoftIdentityWebApi(builder.Configuration.GetSection("AzureAd"), JwtBearerDefaults.AuthenticationScheme);
+        if (development is null)
+        {
+            // The gateway calls units' own APIs as itself (client credentials), for the pass-through.
+            authentication.EnableTokenAcquisitionToCallDownstreamApi().AddInMemoryTokenCaches();
+        }
 
         builder.Services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, jwt =>
         {
@@ -84,8 +89,12 @@ internal static class IdentityFeature
             // Every endpoint needs a token unless it says otherwise (only health probes and reflection do).
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPolicy(Policies.Judge, policy => policy.RequireAuthenticatedUser().RequireRole(Roles.Judge))
+            .AddPolicy(Policies.Notary, policy => policy.RequireAuthenticatedUser().RequireRole(Roles.Notary))
             .AddPolicy(Policies.Auditor, policy => policy.RequireAuthenticatedUser().RequireRole(Roles.Auditor))
-            .AddPolicy(Policies.CourtSystem, policy => policy.RequireAuthenticatedUser().RequireRole(Roles.CourtSystem));
+            .AddPolicy(Policies.CourtSystem, policy => policy.RequireAuthenticatedUser().RequireRole(Roles.CourtSystem))
+            .AddPolicy(Policies.Unit, policy => policy.RequireAuthenticatedUser().RequireRole(Roles.Unit).RequireClaim(GatewayClaimTypes.UnitId))
+            .AddPolicy(Policies.MatterReader, policy => policy.RequireAuthenticatedUser().RequireRole(Roles.Judge, Roles.Unit))
+            .AddPolicy(Policies.AgencyAdmin, policy => policy.RequireAuthenticatedUser().RequireRole(Roles.AgencyAdmin));
 
         return builder;
     }
@@ -109,7 +118,19 @@ internal static class Policies
 {
     public const string Judge = "judge";
 
+    /// <summary>A notary making estate inquiries; which notarial files are theirs is in the token's notary_office claim.</summary>
+    public const string Notary = "notary";
+
     public const string Auditor = "auditor";
 
     public const string CourtSystem = "court-system";
+
+    /// <summary>An assisting unit's system answering its matters (role unit with a unit_id claim).</summary>
+    public const string Unit = "unit";
+
+    /// <summary>Reads a matter: a judge of its case or its own unit (checked per matter).</summary>
+    public const string MatterReader = "matter-reader";
+
+    /// <summary>An agency admin watching service levels; which units they see is in their token (see Features/Sla).</summary>
+    public const string AgencyAdmin = "agency-admin";
 }

@@ -63,6 +63,13 @@ internal static class PrivacyFeature
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore.HttpLogging", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore.Routing", LogLevel.Warning);
+        // Polly's execution logs include each call's result: a unit's whole answer (accounts, titles, heirs' IDs).
+        builder.Logging.AddFilter("Polly", LogLevel.Warning);
+        // Token validation logs carry the request path in their scope, and a caller may put an ID in a path.
+        builder.Logging.AddFilter("Microsoft.IdentityModel", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Identity", LogLevel.Warning);
+        // YARP logs the destination URL of each forwarded request; a unit's own API may carry identifiers in it.
+        builder.Logging.AddFilter("Yarp.ReverseProxy.Forwarder", LogLevel.Warning);
         return builder;
     }
 }

@@ -71,7 +71,7 @@ internal sealed class ResilienceProfiles
         var problems = Validate(Options.Default, "Resilience:Default");
         foreach (var name in Options.Kinds.Keys)
         {
-            if (!Enum.TryParse<UnitKind>(name, out _))
+            if (!UnitKinds.TryParse(name, out _))
             {
                 problems.Add($"Resilience:Kinds:{name}: unknown unit kind");
             }

@@ -1,6 +1,7 @@
 using DataGateway.Contracts.V1;
 using DataGateway.Domain.Catalog;
 using DataGateway.Features.Caching;
+using DataGateway.Features.Observability;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Polly.CircuitBreaker;
@@ -25,6 +26,8 @@ internal sealed partial class UnitFanOut(
     UnitAnswerCache cache,
     UnitHealthBoard health,
     ResilienceProfiles profiles,
+    DataGateway.Features.Sla.IUnitOutcomeRecorder outcomes,
+    GatewayTelemetry telemetry,
     TimeProvider timeProvider,
     ILogger<UnitFanOut> logger)
 {
@@ -48,20 +51,31 @@ internal sealed partial class UnitFanOut(
         var started = timeProvider.GetTimestamp();
         var request = question.Request.Clone();
         request.UnitId = unit.Id;
-        var kinds = KindsAskedOf(unit, question.Request.AssetKinds);
+        // A question that names data items (estate inquiries) asks each unit only the items it serves and is cached
+        // under them; any other asks the asset kinds the unit serves.
+        var byItems = question.Request.DataItems.Count > 0;
+        var kinds = byItems ? [] : KindsAskedOf(unit, question.Request.AssetKinds);
         request.AssetKinds.Clear();
         request.AssetKinds.Add(kinds);
+        var items = byItems ? ItemsAskedOf(unit, question.Request.DataItems) : [];
+        request.DataItems.Clear();
+        request.DataItems.Add(items);
 
         try
         {
             // Yield first: a unit whose answer is cached or refused at once must not delay asking the next one.
             await Task.Yield();
-            var lookup = await cache.GetOrFetchAsync(
-                unit, kinds, question.SubjectHash, question.Fresh,
-                static (s, token) => s.self.CallAsync(s.unit, s.request, token), (self: this, unit, request), deadline);
+            var lookup = byItems
+                ? await cache.GetOrFetchItemsAsync(
+                    unit, items, question.SubjectHash, question.Fresh,
+                    static (s, token) => s.self.CallAsync(s.unit, s.request, token), (self: this, unit, request), deadline)
+                : await cache.GetOrFetchAsync(
+                    unit, kinds, question.SubjectHash, question.Fresh,
+                    static (s, token) => s.self.CallAsync(s.unit, s.request, token), (self: this, unit, request), deadline);
             answer.Status = lookup.Response.Assets.Count == 0 ? UnitStatus.NotFound : UnitStatus.Ok;
             answer.Assets.Add(lookup.Response.Assets);
             answer.FromCache = lookup.FromCache;
+            telemetry.RecordCacheLookup(unit, lookup.FromCache);
             answer.AnswerAgeMs = lookup.FromCache ? ClampMs(timeProvider.GetUtcNow() - lookup.FetchedAt) : 0;
         }
         catch (UnitCallException ex)
@@ -77,11 +91,42 @@ internal sealed partial class UnitFanOut(
 
         answer.LatencyMs = ClampMs(timeProvider.GetElapsedTime(started));
         health.Record(unit, answer.Status, answer.LatencyMs, timeProvider.GetUtcNow());
+        // Counted in memory, written in batches: the SLA scorecards' query figures (cache hits are not counted).
+        outcomes.Record(unit, answer, timeProvider.GetUtcNow());
         return answer;
     }
 
-    /// <summary>One call to the unit through its pipeline; every failure becomes a <see cref="UnitCallException"/>.</summary>
+    /// <summary>One call to the unit, traced and measured; every failure becomes a <see cref="UnitCallException"/>.</summary>
     private async ValueTask<AnswerQueryResponse> CallAsync(UnitDefinition unit, AnswerQueryRequest request, CancellationToken cancellationToken)
+    {
+        using var activity = GatewayTelemetry.Source.StartActivity(AnswerQueryMethod);
+        activity?.SetTag("unit.id", unit.Id);
+        activity?.SetTag("unit.kind", unit.Kind.ToString());
+        var started = timeProvider.GetTimestamp();
+        var status = UnitStatus.Error;
+        long size = 0;
+        try
+        {
+            var response = await CallThroughPipelineAsync(unit, request, cancellationToken);
+            status = response.Assets.Count == 0 ? UnitStatus.NotFound : UnitStatus.Ok;
+            size = response.CalculateSize();
+            return response;
+        }
+        catch (UnitCallException ex)
+        {
+            status = ex.Status;
+            throw;
+        }
+        finally
+        {
+            activity?.SetTag("unit.status", GatewayTelemetry.StatusLabel(status));
+            telemetry.RecordExchange(unit, AnswerQueryMethod, status, timeProvider.GetElapsedTime(started), size);
+        }
+    }
+
+    private const string AnswerQueryMethod = "AgencyService/AnswerQuery";
+
+    private async ValueTask<AnswerQueryResponse> CallThroughPipelineAsync(UnitDefinition unit, AnswerQueryRequest request, CancellationToken cancellationToken)
     {
         try
         {
@@ -140,6 +185,21 @@ internal sealed partial class UnitFanOut(
         }
 
         return kinds;
+    }
+
+    /// <summary>The items asked that <paramref name="unit"/> serves, in the unit's catalog order.</summary>
+    private static List<string> ItemsAskedOf(UnitDefinition unit, Google.Protobuf.Collections.RepeatedField<string> requested)
+    {
+        var items = new List<string>(Math.Min(unit.DataItems.Count, requested.Count));
+        foreach (var item in unit.DataItems)
+        {
+            if (requested.Contains(item))
+            {
+                items.Add(item);
+            }
+        }
+
+        return items;
     }
 
     private static int ClampMs(TimeSpan elapsed) => (int)Math.Clamp(elapsed.TotalMilliseconds, 0, int.MaxValue);

@@ -31,6 +31,7 @@ internal sealed class UnitPipelines(
     });
 
     private readonly ConcurrentDictionary<string, CircuitBreakerStateProvider> _circuits = new(StringComparer.Ordinal);
+    private readonly Lock _building = new();
 
     /// <summary>Runs one call to <paramref name="unit"/> with its guard and, when <paramref name="idempotent"/>, its retry.</summary>
     public ValueTask<TResult> ExecuteAsync<TResult, TState>(
@@ -56,7 +57,23 @@ internal sealed class UnitPipelines(
     public CircuitState CircuitOf(UnitDefinition unit) =>
         _circuits.TryGetValue(unit.Id, out var provider) ? provider.CircuitState : CircuitState.Closed;
 
-    private ResiliencePipeline Guard(UnitDefinition unit) => _registry.GetOrAddPipeline("guard:" + unit.Id, builder =>
+    private ResiliencePipeline Guard(UnitDefinition unit)
+    {
+        var key = "guard:" + unit.Id;
+        if (_registry.TryGetPipeline(key, out var guard))
+        {
+            return guard;
+        }
+
+        // The registry may run two builders for one key at once (concurrent first calls, as a batch makes); a
+        // circuit's state provider can be given to only one of them, so the first build of a guard is serialised.
+        lock (_building)
+        {
+            return _registry.GetOrAddPipeline(key, builder => BuildGuard(unit, builder));
+        }
+    }
+
+    private void BuildGuard(UnitDefinition unit, ResiliencePipelineBuilder builder)
     {
         var profile = profiles.For(unit.Kind);
         var circuit = _circuits.GetOrAdd(unit.Id, static _ => new CircuitBreakerStateProvider());
@@ -78,7 +95,7 @@ internal sealed class UnitPipelines(
             })
             .AddTimeout(TimeSpan.FromMilliseconds(catalog.TimeoutMsOf(unit)))
             .ConfigureTelemetry(loggerFactory);
-    });
+    }
 
     private ResiliencePipeline Retry(UnitDefinition unit) => _registry.GetOrAddPipeline("retry:" + unit.Kind, builder =>
     {

@@ -1,0 +1,617 @@
+using System.Data.Common;
+using System.Globalization;
+using Dapper;
+using DataGateway.Contracts.V1;
+using DataGateway.Features.Cases;
+using DataGateway.Features.Store;
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+
+namespace DataGateway.Features.Batches;
+
+/// <summary>
+/// Batches in the gateway store (SQLite). The SQL is plain and portable (TEXT, INTEGER, BLOB, ON CONFLICT upserts);
+/// where SQLite's locking is what makes it safe, a comment says what PostgreSQL needs instead.
+/// <para>
+/// A subject's plain identifier is kept only while it is PENDING or LEASED: the runner must be able to ask about it
+/// after a restart. The update that stores its answers also clears it; cancelling clears it too. From then on the
+/// subject is held only as a keyed hash (to match with the case registry and the audit trail) and a masked form (to
+/// show).
+/// </para>
+/// </summary>
+internal sealed class SqliteBatchStore(GatewayStore store) : IBatchStore
+{
+    public const string Module = "batches";
+
+    /// <summary>The feature's migrations, oldest first; append, never edit one that has shipped.</summary>
+    public static readonly string[] Migrations =
+    [
+        """
+        CREATE TABLE batches (
+            batch_id       TEXT    NOT NULL PRIMARY KEY,
+            owner_subject  TEXT    NOT NULL,
+            owner_roles    TEXT    NOT NULL,
+            owner_court    TEXT,
+            case_number    TEXT,
+            asset_kinds    TEXT    NOT NULL,
+            fresh          INTEGER NOT NULL,
+            state          TEXT    NOT NULL CHECK (state IN ('QUEUED', 'RUNNING', 'COMPLETED', 'CANCELLED')),
+            rows_submitted INTEGER NOT NULL,
+            total          INTEGER NOT NULL,
+            done           INTEGER NOT NULL DEFAULT 0,
+            failed         INTEGER NOT NULL DEFAULT 0,
+            created_at     TEXT    NOT NULL,
+            updated_at     TEXT    NOT NULL,
+            finished_at    TEXT);
+        CREATE INDEX ix_batches_state ON batches (state, created_at);
+        CREATE INDEX ix_batches_owner ON batches (owner_subject, created_at);
+        CREATE TABLE batch_subjects (
+            batch_id          TEXT    NOT NULL REFERENCES batches (batch_id) ON DELETE CASCADE,
+            position          INTEGER NOT NULL,
+            row_indexes       TEXT    NOT NULL,
+            case_number       TEXT    NOT NULL,
+            identifier_kind   TEXT    NOT NULL CHECK (identifier_kind IN ('ID_NUMBER', 'CREDIT_CODE')),
+            identifier        TEXT,
+            identifier_hash   TEXT    NOT NULL,
+            identifier_masked TEXT    NOT NULL,
+            name              TEXT    NOT NULL,
+            state             TEXT    NOT NULL CHECK (state IN ('PENDING', 'LEASED', 'ANSWERED', 'DENIED', 'CANCELLED')),
+            lease_owner       TEXT,
+            lease_token       TEXT,
+            lease_expires_at  INTEGER,
+            attempts          INTEGER NOT NULL DEFAULT 0,
+            complete          INTEGER,
+            answers           BLOB,
+            detail            TEXT,
+            answered_at       TEXT,
+            PRIMARY KEY (batch_id, position),
+            -- A plain identifier only while the subject still has to be asked about.
+            CHECK (identifier IS NULL OR state IN ('PENDING', 'LEASED')));
+        CREATE INDEX ix_batch_subjects_work ON batch_subjects (batch_id, state, position);
+        CREATE INDEX ix_batch_subjects_lease_owner ON batch_subjects (lease_owner);
+        CREATE TABLE batch_unit_tallies (
+            batch_id     TEXT    NOT NULL REFERENCES batches (batch_id) ON DELETE CASCADE,
+            unit_id      TEXT    NOT NULL,
+            position     INTEGER NOT NULL,
+            unit_name    TEXT    NOT NULL,
+            ok           INTEGER NOT NULL DEFAULT 0,
+            not_found    INTEGER NOT NULL DEFAULT 0,
+            timeout      INTEGER NOT NULL DEFAULT 0,
+            unavailable  INTEGER NOT NULL DEFAULT 0,
+            error        INTEGER NOT NULL DEFAULT 0,
+            circuit_open INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (batch_id, unit_id));
+        """,
+    ];
+
+    private const string Unfinished = "('PENDING', 'LEASED')";
+
+    public async Task CreateAsync(NewBatch batch, CancellationToken cancellationToken)
+    {
+        await using var connection = await store.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var now = Text(batch.CreatedAt);
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO batches (batch_id, owner_subject, owner_roles, owner_court, case_number, asset_kinds, fresh, state,
+                rows_submitted, total, created_at, updated_at)
+            VALUES (@BatchId, @OwnerSubject, @OwnerRoles, @OwnerCourt, @CaseNumber, @AssetKinds, @Fresh, 'QUEUED',
+                @RowsSubmitted, @Total, @Now, @Now)
+            """,
+            new
+            {
+                batch.BatchId,
+                OwnerSubject = batch.Owner.Subject,
+                OwnerRoles = batch.Owner.Roles,
+                OwnerCourt = batch.Owner.CourtCode,
+                batch.CaseNumber,
+                AssetKinds = string.Join(',', batch.AssetKinds),
+                Fresh = batch.Fresh ? 1 : 0,
+                batch.RowsSubmitted,
+                Total = batch.Subjects.Count,
+                Now = now,
+            },
+            transaction,
+            cancellationToken: cancellationToken));
+
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO batch_subjects (batch_id, position, row_indexes, case_number, identifier_kind, identifier,
+                identifier_hash, identifier_masked, name, state)
+            VALUES (@BatchId, @Position, @Rows, @CaseNumber, @Kind, @Identifier, @Hash, @Masked, @Name, 'PENDING')
+            """,
+            batch.Subjects.Select(s => new
+            {
+                batch.BatchId,
+                s.Position,
+                Rows = string.Join(',', s.Rows),
+                s.CaseNumber,
+                Kind = KindText(s.Kind),
+                s.Identifier,
+                Hash = s.IdentifierHash,
+                Masked = s.MaskedIdentifier,
+                s.Name,
+            }),
+            transaction,
+            cancellationToken: cancellationToken));
+
+        await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO batch_unit_tallies (batch_id, unit_id, position, unit_name) VALUES (@BatchId, @UnitId, @Position, @UnitName)",
+            batch.Units.Select((u, i) => new { batch.BatchId, u.UnitId, Position = i, u.UnitName }),
+            transaction,
+            cancellationToken: cancellationToken));
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task<Batch?> GetAsync(string batchId, string owner, CancellationToken cancellationToken)
+    {
+        await using var connection = await store.OpenAsync(cancellationToken);
+        return await ReadBatchAsync(connection, null, batchId, owner, cancellationToken);
+    }
+
+    public async Task<BatchResultsPage?> ListResultsAsync(string batchId, string owner, int fromPosition, int count, CancellationToken cancellationToken)
+    {
+        await using var connection = await store.OpenAsync(cancellationToken);
+        // A batch's total never changes, so page and total need no common snapshot.
+        var total = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
+            "SELECT total FROM batches WHERE batch_id = @BatchId AND owner_subject = @Owner",
+            new { BatchId = batchId, Owner = owner },
+            cancellationToken: cancellationToken));
+        if (total is null)
+        {
+            return null;
+        }
+
+        var rows = await connection.QueryAsync<ResultRow>(new CommandDefinition(
+            """
+            SELECT position AS Position, row_indexes AS RowIndexes, case_number AS CaseNumber, identifier_kind AS Kind,
+                   identifier_masked AS Masked, name AS Name, state AS State, complete AS Complete, answers AS Answers,
+                   detail AS Detail, answered_at AS AnsweredAt
+              FROM batch_subjects
+             WHERE batch_id = @BatchId AND position >= @From
+             ORDER BY position
+             LIMIT @Count
+            """,
+            new { BatchId = batchId, From = fromPosition, Count = count },
+            cancellationToken: cancellationToken));
+        return new BatchResultsPage([.. rows.Select(ToResult)], (int)total.Value);
+    }
+
+    public async Task<Batch?> CancelAsync(string batchId, string owner, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await store.OpenAsync(cancellationToken);
+        await ForgetFreedBytesAsync(connection);
+        // Microsoft.Data.Sqlite begins IMMEDIATE: no runner can store a result between the state read and the update.
+        // PostgreSQL: SELECT ... FOR UPDATE on the batch row.
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var state = await connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(
+            "SELECT state FROM batches WHERE batch_id = @BatchId AND owner_subject = @Owner",
+            new { BatchId = batchId, Owner = owner },
+            transaction,
+            cancellationToken: cancellationToken));
+        if (state is null)
+        {
+            return null;
+        }
+
+        if (state is "QUEUED" or "RUNNING")
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                $"""
+                UPDATE batch_subjects
+                   SET state = 'CANCELLED', identifier = NULL, lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL
+                 WHERE batch_id = @BatchId AND state IN {Unfinished};
+                UPDATE batches SET state = 'CANCELLED', updated_at = @Now, finished_at = @Now WHERE batch_id = @BatchId;
+                """,
+                new { BatchId = batchId, Now = Text(now) },
+                transaction,
+                cancellationToken: cancellationToken));
+        }
+
+        var batch = await ReadBatchAsync(connection, transaction, batchId, owner, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return batch;
+    }
+
+    public async Task<IReadOnlyList<LeasedSubject>> ClaimAsync(
+        string replicaId, int limit, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken)
+    {
+        await using var connection = await store.OpenAsync(cancellationToken);
+        // Microsoft.Data.Sqlite begins IMMEDIATE: the write lock is taken before the reads, so two replicas cannot
+        // lease the same subject. PostgreSQL: SELECT ... FOR UPDATE SKIP LOCKED on batch_subjects, which also lets
+        // replicas claim side by side instead of one after another.
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var batches = (await connection.QueryAsync<ActiveBatchRow>(new CommandDefinition(
+            """
+            SELECT batch_id AS BatchId, owner_subject AS OwnerSubject, owner_roles AS OwnerRoles, owner_court AS OwnerCourt,
+                   asset_kinds AS AssetKinds, fresh AS Fresh, state AS State
+              FROM batches
+             WHERE state IN ('QUEUED', 'RUNNING')
+             ORDER BY created_at, batch_id
+            """,
+            transaction: transaction,
+            cancellationToken: cancellationToken))).AsList();
+
+        var nowMs = now.ToUnixTimeMilliseconds();
+        var token = Guid.NewGuid().ToString("N");
+        var claimed = new List<LeasedSubject>(limit);
+        foreach (var batch in batches)
+        {
+            if (claimed.Count >= limit)
+            {
+                break;
+            }
+
+            var subjects = (await connection.QueryAsync<WorkRow>(new CommandDefinition(
+                """
+                SELECT position AS Position, case_number AS CaseNumber, identifier_kind AS Kind, identifier AS Identifier, name AS Name
+                  FROM batch_subjects
+                 WHERE batch_id = @BatchId
+                   AND (state = 'PENDING' OR (state = 'LEASED' AND lease_expires_at < @Now))
+                 ORDER BY position
+                 LIMIT @Limit
+                """,
+                new { batch.BatchId, Now = nowMs, Limit = limit - claimed.Count },
+                transaction,
+                cancellationToken: cancellationToken))).AsList();
+            if (subjects.Count == 0)
+            {
+                continue;
+            }
+
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                UPDATE batch_subjects
+                   SET state = 'LEASED', lease_owner = @Owner, lease_token = @Token, lease_expires_at = @Until, attempts = attempts + 1
+                 WHERE batch_id = @BatchId AND position = @Position
+                """,
+                subjects.Select(s => new { Owner = replicaId, Token = token, Until = leaseUntil.ToUnixTimeMilliseconds(), batch.BatchId, s.Position }),
+                transaction,
+                cancellationToken: cancellationToken));
+            if (batch.State == "QUEUED")
+            {
+                await connection.ExecuteAsync(new CommandDefinition(
+                    "UPDATE batches SET state = 'RUNNING', updated_at = @Now WHERE batch_id = @BatchId AND state = 'QUEUED'",
+                    new { batch.BatchId, Now = Text(now) },
+                    transaction,
+                    cancellationToken: cancellationToken));
+            }
+
+            var owner = new BatchOwner(batch.OwnerSubject, batch.OwnerRoles, batch.OwnerCourt);
+            IReadOnlyList<string> kinds = batch.AssetKinds.Length == 0 ? [] : batch.AssetKinds.Split(',');
+            claimed.AddRange(subjects.Select(s => new LeasedSubject(
+                batch.BatchId, (int)s.Position, token, owner, s.CaseNumber, ParseKind(s.Kind), s.Identifier, s.Name, kinds, batch.Fresh != 0)));
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return claimed;
+    }
+
+    public async Task<bool> CompleteAsync(LeasedSubject subject, SubjectOutcome outcome, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var answers = new QueryAssetsResponse { Units = { outcome.Answers } };
+        await using var connection = await store.OpenAsync(cancellationToken);
+        await ForgetFreedBytesAsync(connection);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var key = new { subject.BatchId, subject.Position, Now = Text(now) };
+        var stored = await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE batch_subjects
+               SET state = @State, identifier = NULL, lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL,
+                   complete = @Complete, answers = @Answers, detail = @Detail, answered_at = @Now
+             WHERE batch_id = @BatchId AND position = @Position AND state = 'LEASED' AND lease_token = @Token
+            """,
+            new
+            {
+                State = outcome.State == BatchSubjectState.Denied ? "DENIED" : "ANSWERED",
+                Complete = outcome.Complete ? 1 : 0,
+                // The stored form of the answers is the contract's own encoding of UnitAnswer (in a QueryAssetsResponse
+                // that holds only them), so results read back exactly as they were answered.
+                Answers = answers.ToByteArray(),
+                outcome.Detail,
+                key.Now,
+                subject.BatchId,
+                subject.Position,
+                Token = subject.LeaseToken,
+            },
+            transaction,
+            cancellationToken: cancellationToken));
+        if (stored == 0)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return false;
+        }
+
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE batches SET done = done + 1, failed = failed + @Failed, updated_at = @Now WHERE batch_id = @BatchId;
+            UPDATE batches SET state = 'COMPLETED', finished_at = @Now
+             WHERE batch_id = @BatchId AND state IN ('QUEUED', 'RUNNING') AND done >= total;
+            """,
+            new { key.BatchId, key.Now, Failed = outcome.Complete ? 0 : 1 },
+            transaction,
+            cancellationToken: cancellationToken));
+
+        if (outcome.Answers.Count > 0)
+        {
+            // An upsert, so a unit added to the catalog after the batch was submitted still gets its tally.
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO batch_unit_tallies (batch_id, unit_id, position, unit_name, ok, not_found, timeout, unavailable, error, circuit_open)
+                VALUES (@BatchId, @UnitId, @Position, @UnitName, @Ok, @NotFound, @Timeout, @Unavailable, @Error, @CircuitOpen)
+                ON CONFLICT (batch_id, unit_id) DO UPDATE SET
+                    ok = batch_unit_tallies.ok + excluded.ok,
+                    not_found = batch_unit_tallies.not_found + excluded.not_found,
+                    timeout = batch_unit_tallies.timeout + excluded.timeout,
+                    unavailable = batch_unit_tallies.unavailable + excluded.unavailable,
+                    error = batch_unit_tallies.error + excluded.error,
+                    circuit_open = batch_unit_tallies.circuit_open + excluded.circuit_open
+                """,
+                outcome.Answers.Select((a, i) => new
+                {
+                    key.BatchId,
+                    a.UnitId,
+                    Position = 100_000 + i,
+                    a.UnitName,
+                    Ok = a.Status == UnitStatus.Ok ? 1 : 0,
+                    NotFound = a.Status == UnitStatus.NotFound ? 1 : 0,
+                    Timeout = a.Status == UnitStatus.Timeout ? 1 : 0,
+                    Unavailable = a.Status == UnitStatus.Unavailable ? 1 : 0,
+                    Error = a.Status is UnitStatus.Error or UnitStatus.Unspecified or UnitStatus.Denied ? 1 : 0,
+                    CircuitOpen = a.Status == UnitStatus.CircuitOpen ? 1 : 0,
+                }),
+                transaction,
+                cancellationToken: cancellationToken));
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    public async Task ReleaseAsync(IReadOnlyCollection<LeasedSubject> subjects, CancellationToken cancellationToken)
+    {
+        if (subjects.Count == 0)
+        {
+            return;
+        }
+
+        await using var connection = await store.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE batch_subjects SET state = 'PENDING', lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL
+             WHERE batch_id = @BatchId AND position = @Position AND state = 'LEASED' AND lease_token = @LeaseToken
+            """,
+            subjects.Select(s => new { s.BatchId, s.Position, s.LeaseToken }),
+            transaction,
+            cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task<int> ReleaseAllAsync(string replicaId, CancellationToken cancellationToken)
+    {
+        await using var connection = await store.OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE batch_subjects SET state = 'PENDING', lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL
+             WHERE lease_owner = @Owner AND state = 'LEASED'
+            """,
+            new { Owner = replicaId },
+            cancellationToken: cancellationToken));
+    }
+
+    private static async Task<Batch?> ReadBatchAsync(
+        DbConnection connection, DbTransaction? transaction, string batchId, string owner, CancellationToken cancellationToken)
+    {
+        using var reader = await connection.QueryMultipleAsync(new CommandDefinition(
+            """
+            SELECT batch_id AS BatchId, case_number AS CaseNumber, asset_kinds AS AssetKinds, state AS State,
+                   rows_submitted AS RowsSubmitted, total AS Total, done AS Done, failed AS Failed,
+                   created_at AS CreatedAt, updated_at AS UpdatedAt, finished_at AS FinishedAt
+              FROM batches WHERE batch_id = @BatchId AND owner_subject = @Owner;
+            SELECT t.unit_id AS UnitId, t.unit_name AS UnitName, t.ok AS Ok, t.not_found AS NotFound, t.timeout AS Timeout,
+                   t.unavailable AS Unavailable, t.error AS Error, t.circuit_open AS CircuitOpen
+              FROM batch_unit_tallies t JOIN batches b ON b.batch_id = t.batch_id
+             WHERE t.batch_id = @BatchId AND b.owner_subject = @Owner
+             ORDER BY t.position, t.unit_id;
+            """,
+            new { BatchId = batchId, Owner = owner },
+            transaction,
+            cancellationToken: cancellationToken));
+        var row = await reader.ReadSingleOrDefaultAsync<BatchRow>();
+        var tallies = await reader.ReadAsync<TallyRow>();
+        if (row is null)
+        {
+            return null;
+        }
+
+        var batch = new Batch
+        {
+            BatchId = row.BatchId,
+            State = row.State switch
+            {
+                "QUEUED" => BatchState.Queued,
+                "RUNNING" => BatchState.Running,
+                "COMPLETED" => BatchState.Completed,
+                _ => BatchState.Cancelled,
+            },
+            CaseNumber = row.CaseNumber ?? string.Empty,
+            RowsSubmitted = (int)row.RowsSubmitted,
+            Total = (int)row.Total,
+            Done = (int)row.Done,
+            Failed = (int)row.Failed,
+            CreatedAt = Timestamp.FromDateTimeOffset(ParseTime(row.CreatedAt)),
+            UpdatedAt = Timestamp.FromDateTimeOffset(ParseTime(row.UpdatedAt)),
+            FinishedAt = row.FinishedAt is null ? null : Timestamp.FromDateTimeOffset(ParseTime(row.FinishedAt)),
+        };
+        if (row.AssetKinds.Length > 0)
+        {
+            batch.AssetKinds.Add(row.AssetKinds.Split(','));
+        }
+
+        batch.Units.Add(tallies.Select(t => new BatchUnitTally
+        {
+            UnitId = t.UnitId,
+            UnitName = t.UnitName,
+            Ok = (int)t.Ok,
+            NotFound = (int)t.NotFound,
+            Timeout = (int)t.Timeout,
+            Unavailable = (int)t.Unavailable,
+            Error = (int)t.Error,
+            CircuitOpen = (int)t.CircuitOpen,
+        }));
+        return batch;
+    }
+
+    private static BatchResult ToResult(ResultRow row)
+    {
+        var result = new BatchResult
+        {
+            Position = (int)row.Position,
+            Name = row.Name,
+            CaseNumber = row.CaseNumber,
+            State = row.State switch
+            {
+                "ANSWERED" => BatchSubjectState.Answered,
+                "DENIED" => BatchSubjectState.Denied,
+                "CANCELLED" => BatchSubjectState.Cancelled,
+                _ => BatchSubjectState.Pending,
+            },
+            Complete = row.Complete == 1,
+            Detail = row.Detail ?? string.Empty,
+            AnsweredAt = row.AnsweredAt is null ? null : Timestamp.FromDateTimeOffset(ParseTime(row.AnsweredAt)),
+        };
+        result.Rows.Add(row.RowIndexes.Split(',').Select(i => int.Parse(i, CultureInfo.InvariantCulture)));
+        if (ParseKind(row.Kind) == IdentifierKind.IdNumber)
+        {
+            result.IdNumber = row.Masked;
+        }
+        else
+        {
+            result.CreditCode = row.Masked;
+        }
+
+        if (row.Answers is { Length: > 0 })
+        {
+            result.Units.Add(QueryAssetsResponse.Parser.ParseFrom(row.Answers).Units);
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// SQLite-specific: clearing the identifier column frees its bytes, and SQLite would leave them in the file's free
+    /// space; with secure_delete it overwrites them. (Older page images can stay in the WAL until the next checkpoint
+    /// wraps it.) PostgreSQL needs nothing here: VACUUM reclaims dead tuples.
+    /// </summary>
+    private static Task ForgetFreedBytesAsync(DbConnection connection) => connection.ExecuteAsync("PRAGMA secure_delete = ON;");
+
+    private static string Text(DateTimeOffset value) => value.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
+
+    private static DateTimeOffset ParseTime(string value) => DateTimeOffset.Parse(value, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
+
+    private static string KindText(IdentifierKind kind) => kind == IdentifierKind.IdNumber ? "ID_NUMBER" : "CREDIT_CODE";
+
+    private static IdentifierKind ParseKind(string text) => text == "ID_NUMBER" ? IdentifierKind.IdNumber : IdentifierKind.CreditCode;
+
+    // Dapper fills these by property name; SQLite hands back INTEGER as long.
+    private sealed class BatchRow
+    {
+        public string BatchId { get; set; } = string.Empty;
+
+        public string? CaseNumber { get; set; }
+
+        public string AssetKinds { get; set; } = string.Empty;
+
+        public string State { get; set; } = string.Empty;
+
+        public long RowsSubmitted { get; set; }
+
+        public long Total { get; set; }
+
+        public long Done { get; set; }
+
+        public long Failed { get; set; }
+
+        public string CreatedAt { get; set; } = string.Empty;
+
+        public string UpdatedAt { get; set; } = string.Empty;
+
+        public string? FinishedAt { get; set; }
+    }
+
+    private sealed class TallyRow
+    {
+        public string UnitId { get; set; } = string.Empty;
+
+        public string UnitName { get; set; } = string.Empty;
+
+        public long Ok { get; set; }
+
+        public long NotFound { get; set; }
+
+        public long Timeout { get; set; }
+
+        public long Unavailable { get; set; }
+
+        public long Error { get; set; }
+
+        public long CircuitOpen { get; set; }
+    }
+
+    private sealed class ActiveBatchRow
+    {
+        public string BatchId { get; set; } = string.Empty;
+
+        public string OwnerSubject { get; set; } = string.Empty;
+
+        public string OwnerRoles { get; set; } = string.Empty;
+
+        public string? OwnerCourt { get; set; }
+
+        public string AssetKinds { get; set; } = string.Empty;
+
+        public long Fresh { get; set; }
+
+        public string State { get; set; } = string.Empty;
+    }
+
+    private sealed class WorkRow
+    {
+        public long Position { get; set; }
+
+        public string CaseNumber { get; set; } = string.Empty;
+
+        public string Kind { get; set; } = string.Empty;
+
+        public string Identifier { get; set; } = string.Empty;
+
+        public string Name { get; set; } = string.Empty;
+    }
+
+    private sealed class ResultRow
+    {
+        public long Position { get; set; }
+
+        public string RowIndexes { get; set; } = string.Empty;
+
+        public string CaseNumber { get; set; } = string.Empty;
+
+        public string Kind { get; set; } = string.Empty;
+
+        public string Masked { get; set; } = string.Empty;
+
+        public string Name { get; set; } = string.Empty;
+
+        public string State { get; set; } = string.Empty;
+
+        public long? Complete { get; set; }
+
+        public byte[]? Answers { get; set; }
+
+        public string? Detail { get; set; }
+
+        public string? AnsweredAt { get; set; }
+    }
+}
