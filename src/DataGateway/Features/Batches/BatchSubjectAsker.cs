@@ -77,7 +77,7 @@ internal sealed class BatchSubjectAsker(
         {
             ItemsReturned = [.. answers.SelectMany(a => a.Assets).Select(a => a.DataItem).Distinct(StringComparer.Ordinal)],
             FromCache = answers.Any(a => a.FromCache),
-            Detail = AssetQueryHandler.Tally(answers),
+            Detail = UnitStatusNames.Tally(answers),
         }, CancellationToken.None);
         return new SubjectOutcome(BatchSubjectState.Answered, answers, null);
     }

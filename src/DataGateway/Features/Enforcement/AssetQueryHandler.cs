@@ -70,7 +70,7 @@ internal sealed partial class AssetQueryHandler(
         {
             ItemsReturned = [.. answers.SelectMany(a => a.Assets).Select(a => a.DataItem).Distinct(StringComparer.Ordinal)],
             FromCache = answers.Any(a => a.FromCache),
-            Detail = Tally(answers),
+            Detail = UnitStatusNames.Tally(answers),
         });
 
         var response = new QueryAssetsResponse
@@ -101,25 +101,6 @@ internal sealed partial class AssetQueryHandler(
             throw AuditErrors.Unavailable();
         }
     }
-
-    /// <summary>
-    /// Per-status counts, e.g. "OK=3 NOT_FOUND=30 TIMEOUT=1", so the trail shows how complete the answer was. Batches
-    /// record each subject the same way.
-    /// </summary>
-    internal static string Tally(IReadOnlyList<UnitAnswer> answers) =>
-        string.Join(' ', answers.GroupBy(a => a.Status).OrderBy(g => g.Key).Select(g => $"{StatusName(g.Key)}={g.Count()}"));
-
-    private static string StatusName(UnitStatus status) => status switch
-    {
-        UnitStatus.Ok => "OK",
-        UnitStatus.NotFound => "NOT_FOUND",
-        UnitStatus.Timeout => "TIMEOUT",
-        UnitStatus.Unavailable => "UNAVAILABLE",
-        UnitStatus.Error => "ERROR",
-        UnitStatus.CircuitOpen => "CIRCUIT_OPEN",
-        UnitStatus.Denied => "DENIED",
-        _ => "UNSPECIFIED",
-    };
 
     private static partial class Log
     {

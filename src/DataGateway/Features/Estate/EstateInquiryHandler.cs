@@ -99,7 +99,7 @@ internal sealed partial class EstateInquiryHandler(
             if (missing.Count > 0)
             {
                 // Not every register answered: the applicant may be in the one that did not.
-                var reason = "the heirs cannot be established now: " + string.Join(", ", missing.Select(a => $"{a.UnitId} {ItemOutcome.StatusName(a.Status)}").Distinct()) + "; ask again later";
+                var reason = "the heirs cannot be established now: " + string.Join(", ", missing.Select(a => $"{a.UnitId} {UnitStatusNames.Name(a.Status)}").Distinct()) + "; ask again later";
                 await RecordItemsAsync(record, asked, AuditOutcomes.Failed, reason);
                 Log.Refused(logger, inquiryId, fileNumber, "kinship-unavailable");
                 throw new RpcException(new Status(StatusCode.Unavailable, "applicant: " + reason));
@@ -221,7 +221,7 @@ internal sealed partial class EstateInquiryHandler(
             .Where(o => EstateCatalog.DeathEvidence.Contains(o.Code))
             .SelectMany(o => o.Answers)
             .Where(a => a.Status is not (UnitStatus.Ok or UnitStatus.NotFound))
-            .Select(a => $"{a.UnitId} {ItemOutcome.StatusName(a.Status)}")
+            .Select(a => $"{a.UnitId} {UnitStatusNames.Name(a.Status)}")
             .Distinct()
             .ToList();
         const string lead = "the death is not confirmed: no death certificate, household deregistration, cremation or court declaration";

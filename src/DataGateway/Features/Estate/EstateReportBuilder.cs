@@ -1,5 +1,6 @@
 using System.Globalization;
 using DataGateway.Contracts.V1;
+using DataGateway.Features.Units;
 using DataGateway.Domain.Subjects;
 
 namespace DataGateway.Features.Estate;
@@ -15,20 +16,7 @@ internal sealed record ItemOutcome(EstateItemInfo Info, IReadOnlyList<EstateItem
     public int RecordCount => Answers.Sum(a => a.Assets.Count);
 
     /// <summary>Per-status counts, e.g. "OK=1 NOT_FOUND=23", for the audit trail.</summary>
-    public string Tally() =>
-        string.Join(' ', Answers.GroupBy(a => a.Status).OrderBy(g => g.Key).Select(g => $"{StatusName(g.Key)}={g.Count()}"));
-
-    public static string StatusName(UnitStatus status) => status switch
-    {
-        UnitStatus.Ok => "OK",
-        UnitStatus.NotFound => "NOT_FOUND",
-        UnitStatus.Timeout => "TIMEOUT",
-        UnitStatus.Unavailable => "UNAVAILABLE",
-        UnitStatus.Error => "ERROR",
-        UnitStatus.CircuitOpen => "CIRCUIT_OPEN",
-        UnitStatus.Denied => "DENIED",
-        _ => "UNSPECIFIED",
-    };
+    public string Tally() => UnitStatusNames.Tally(Answers.Select(a => a.Status));
 
     /// <summary>Splits units' answers into one answer per (item, unit); a unit's records of items it was not asked are dropped.</summary>
     public static List<ItemOutcome> From(IReadOnlyList<EstateItemInfo> items, IReadOnlyList<UnitAnswer> unitAnswers)

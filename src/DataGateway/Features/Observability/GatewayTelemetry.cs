@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using DataGateway.Contracts.V1;
 using DataGateway.Domain.Catalog;
+using DataGateway.Features.Units;
 
 namespace DataGateway.Features.Observability;
 
@@ -52,17 +53,7 @@ internal sealed class GatewayTelemetry : IDisposable
     public void RecordCacheLookup(UnitDefinition unit, bool hit) =>
         _cacheLookups.Add(1, new TagList { { "unit", unit.Id }, { "result", hit ? "hit" : "miss" } });
 
-    public static string StatusLabel(UnitStatus status) => status switch
-    {
-        UnitStatus.Ok => "ok",
-        UnitStatus.NotFound => "not_found",
-        UnitStatus.Timeout => "timeout",
-        UnitStatus.Unavailable => "unavailable",
-        UnitStatus.Error => "error",
-        UnitStatus.CircuitOpen => "circuit_open",
-        UnitStatus.Denied => "denied",
-        _ => "unspecified",
-    };
+    public static string StatusLabel(UnitStatus status) => UnitStatusNames.Label(status);
 
     public void Dispose() => _meter.Dispose();
 }
