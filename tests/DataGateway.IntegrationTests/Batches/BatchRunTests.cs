@@ -129,7 +129,15 @@ public sealed class BatchRunTests(ITestOutputHelper output)
                 }
 
                 await first.Simulator.Stats.WaitForInFlightAsync(inFlight * units, TestContext.Deadline);
+
+                // The gateway stops as a shutdown stops it, its runner first. The unit calls it abandoned are then let
+                // finish: on the fake clock nothing else would end them, and the host waits for them when disposed.
+                await first.Services.GetRequiredService<BatchRunner>().StopAsync(TestContext.Deadline);
+                first.Time.Advance(TimeSpan.FromSeconds(1));
+                await first.Simulator.Stats.WaitForIdleAsync(TestContext.Deadline);
+
                 Assert.Equal(3 * inFlight * units, first.Simulator.Stats.TotalCalls);
+                Assert.Equal(2 * inFlight, Done(client, batchId));
                 Assert.Equal(2 * inFlight, first.BatchRowRecords().Count);
             }
 
