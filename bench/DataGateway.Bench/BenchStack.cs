@@ -187,6 +187,9 @@ internal sealed class BenchStack : IAsyncDisposable
         await Identities.EnsureRegisteredAsync(this, cancellationToken);
     }
 
+    /// <summary>The next <see cref="UseGatewayAsync"/> starts a new gateway whatever its settings (state such as an open circuit is left behind).</summary>
+    public void ForgetGateway() => _gatewaySettingsKey = null;
+
     /// <summary>Clears every fault and counter in the simulator.</summary>
     public async Task ResetSimulatorAsync(CancellationToken cancellationToken)
     {

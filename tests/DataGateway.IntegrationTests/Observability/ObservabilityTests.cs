@@ -31,16 +31,17 @@ public sealed class ObservabilityTests
     [Fact]
     public async Task Trace_SpansTheGatewayAndTheUnit()
     {
-        var spans = new List<Activity>();
+        var exported = new List<Activity>();
         await using var host = await GatewayTestHost.StartAsync(configureServices: services =>
-            services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(spans)));
+            services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(exported)));
         using var client = host.Rest(Requests.JudgeToken);
         using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/units/tax-bureau/passthrough/holdings");
         request.Headers.Add(PassthroughGate.CaseHeader, Uri.EscapeDataString(Requests.CaseNumber));
         request.Headers.Add(PassthroughGate.SubjectHeader, Requests.Debtor.IdNumber);
         using var response = await client.SendAsync(request);
-        await host.Enforcement(Requests.JudgeToken).QueryAssetsAsync(Requests.AssetQuery(Requests.Debtor, "REAL_ESTATE"));
+        var answer = await host.Enforcement(Requests.JudgeToken).QueryAssetsAsync(Requests.AssetQuery(Requests.Debtor, "REAL_ESTATE"));
         host.Services.GetRequiredService<TracerProvider>().ForceFlush();
+        var spans = Snapshot(exported);
 
         // The unit's own system received the W3C trace context of the gateway's request span.
         var traceparent = host.Simulator.HttpRequests.To("tax-bureau").Single(r => r.Path.Contains("/api/", StringComparison.Ordinal)).Headers["traceparent"];
@@ -54,9 +55,29 @@ public sealed class ObservabilityTests
         Assert.Null(root.GetTagItem("url.path"));
 
         // A fan-out call is a span of the query's trace, and the unit's own gRPC server span belongs to the same trace.
-        var unitCall = spans.Single(s => s.Source.Name == "DataGateway" && (string?)s.GetTagItem("unit.id") == "realestate-registry");
+        // The listener is process-wide, so other tests' spans are here too: pick this query's by its id.
+        var unitCall = spans.Single(s => s.Source.Name == "DataGateway" && (string?)s.GetTagItem("request.id") == answer.QueryId);
+        Assert.Equal("realestate-registry", unitCall.GetTagItem("unit.id"));
         Assert.Equal("ok", unitCall.GetTagItem("unit.status"));
         Assert.Contains(spans, s => s.Kind == ActivityKind.Server && s.TraceId == unitCall.TraceId && s.DisplayName.Contains("AnswerQuery", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// The span listener is process-wide, so spans of tests running in parallel keep arriving: copy until a copy
+    /// succeeds without the list changing underneath.
+    /// </summary>
+    private static Activity[] Snapshot(List<Activity> exported)
+    {
+        while (true)
+        {
+            try
+            {
+                return [.. exported];
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
+            {
+            }
+        }
     }
 
     [Fact]

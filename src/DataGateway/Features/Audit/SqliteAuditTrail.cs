@@ -8,6 +8,13 @@ namespace DataGateway.Features.Audit;
 /// <summary>
 /// The audit trail in the gateway store. Appends are serialised in the process (one chain, one writer at a time) and,
 /// across processes sharing the file, by SQLite's write lock, taken before the last hash is read.
+/// <para>
+/// Group commit: appends that arrive while a write is in progress wait in a queue, and the next writer commits all of
+/// them in one transaction with one sync. Each caller still gets its record back only once that transaction is durable,
+/// so "recorded before the answer leaves" holds; what changes is that N concurrent queries pay for one fsync, not N one
+/// after another (measured by bench S1/S2: a synced commit per query capped integrated queries at a few hundred per
+/// second on a busy disk and put its queueing into every query's latency).
+/// </para>
 /// </summary>
 internal sealed partial class SqliteAuditTrail(
     GatewayStore store,
@@ -15,37 +22,92 @@ internal sealed partial class SqliteAuditTrail(
     TimeProvider timeProvider,
     ILogger<SqliteAuditTrail> logger) : IAuditTrail, IDisposable
 {
+    /// <summary>At most this many records in one transaction; later ones go in the next.</summary>
+    private const int MaxGroup = 512;
+
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly System.Collections.Concurrent.ConcurrentQueue<PendingAppend> _queue = new();
 
     public async Task<AuditRecord> AppendAsync(AccessRecord access, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(access);
         access.Validate();
-        var subjectHash = access.SubjectIdentifier is { } identifier ? hasher.Hash(identifier) : null;
+        cancellationToken.ThrowIfCancellationRequested();
+        var pending = new PendingAppend(access, access.SubjectIdentifier is { } identifier ? hasher.Hash(identifier) : null);
+        _queue.Enqueue(pending);
 
-        await _gate.WaitAsync(cancellationToken);
         try
         {
-            var record = await WriteAsync(access, subjectHash);
-            Log.Appended(logger, record.Sequence, record.Kind, record.RequestId, record.Outcome);
-            return record;
+            await _gate.WaitAsync(cancellationToken);
         }
-        catch (Exception ex)
+        catch (OperationCanceledException)
         {
-            // Whatever went wrong (disk full, file locked or read-only, table missing), the access was not recorded.
-            Log.AppendFailed(logger, ex, access.Kind, access.RequestId);
-            throw new AuditUnavailableException("The audit trail cannot be written.", ex);
+            // Only the wait is cancelled: a record a writer has already taken is written, and its outcome stands.
+            if (pending.TryAbandon())
+            {
+                throw;
+            }
+
+            return await pending.Result;
+        }
+
+        try
+        {
+            // An earlier writer may already have committed this record with its own group.
+            if (!pending.Result.IsCompleted)
+            {
+                await WriteGroupAsync();
+            }
         }
         finally
         {
             _gate.Release();
         }
+
+        return await pending.Result;
     }
 
     public void Dispose() => _gate.Dispose();
 
+    /// <summary>Takes every waiting append (up to <see cref="MaxGroup"/>) and commits them together.</summary>
+    private async Task WriteGroupAsync()
+    {
+        var group = new List<PendingAppend>();
+        while (group.Count < MaxGroup && _queue.TryDequeue(out var next))
+        {
+            if (next.TryClaim())
+            {
+                group.Add(next);
+            }
+        }
+
+        if (group.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            var records = await WriteAsync(group);
+            for (var i = 0; i < group.Count; i++)
+            {
+                Log.Appended(logger, records[i].Sequence, records[i].Kind, records[i].RequestId, records[i].Outcome);
+                group[i].Complete(records[i]);
+            }
+        }
+        catch (Exception ex)
+        {
+            // Whatever went wrong (disk full, file locked or read-only, table missing), none of the group was recorded.
+            foreach (var append in group)
+            {
+                Log.AppendFailed(logger, ex, append.Access.Kind, append.Access.RequestId);
+                append.Fail(new AuditUnavailableException("The audit trail cannot be written.", ex));
+            }
+        }
+    }
+
     // Not cancellable: once the access is being recorded, stopping half-way would only leave it unrecorded.
-    private async Task<AuditRecord> WriteAsync(AccessRecord access, string? subjectHash)
+    private async Task<AuditRecord[]> WriteAsync(List<PendingAppend> group)
     {
         await using var connection = await store.OpenAsync(CancellationToken.None);
         // The store runs in WAL mode; FULL syncs the WAL on every commit, so a committed record survives a power cut.
@@ -56,27 +118,37 @@ internal sealed partial class SqliteAuditTrail(
             $"SELECT sequence AS Sequence, hash AS Hash FROM {AuditRow.Table} ORDER BY sequence DESC LIMIT 1",
             transaction: transaction));
 
-        var unhashed = new AuditRecord
+        var sequence = last?.Sequence ?? 0;
+        var previousHash = last?.Hash ?? AuditChain.GenesisHash;
+        var recordedAt = timeProvider.GetUtcNow();
+        var records = new AuditRecord[group.Count];
+        for (var i = 0; i < group.Count; i++)
         {
-            Sequence = (last?.Sequence ?? 0) + 1,
-            RecordedAt = timeProvider.GetUtcNow(),
-            Kind = access.Kind,
-            RequestId = access.RequestId,
-            ActorSubject = access.Actor.Subject,
-            ActorRoles = access.Actor.Roles,
-            ActorUnitId = access.Actor.UnitId,
-            PurposeKind = access.PurposeKind,
-            Purpose = access.Purpose,
-            SubjectHash = subjectHash,
-            UnitsAsked = [.. access.UnitsAsked],
-            ItemsReturned = [.. access.ItemsReturned],
-            Outcome = access.Outcome,
-            Detail = access.Detail,
-            FromCache = access.FromCache,
-            PreviousHash = last?.Hash ?? AuditChain.GenesisHash,
-            Hash = string.Empty,
-        };
-        var record = unhashed with { Hash = AuditChain.ComputeHash(unhashed.PreviousHash, unhashed) };
+            var access = group[i].Access;
+            var unhashed = new AuditRecord
+            {
+                Sequence = ++sequence,
+                RecordedAt = recordedAt,
+                Kind = access.Kind,
+                RequestId = access.RequestId,
+                ActorSubject = access.Actor.Subject,
+                ActorRoles = access.Actor.Roles,
+                ActorUnitId = access.Actor.UnitId,
+                PurposeKind = access.PurposeKind,
+                Purpose = access.Purpose,
+                SubjectHash = group[i].SubjectHash,
+                UnitsAsked = [.. access.UnitsAsked],
+                ItemsReturned = [.. access.ItemsReturned],
+                Outcome = access.Outcome,
+                Detail = access.Detail,
+                FromCache = access.FromCache,
+                PreviousHash = previousHash,
+                Hash = string.Empty,
+            };
+            var record = unhashed with { Hash = AuditChain.ComputeHash(unhashed.PreviousHash, unhashed) };
+            previousHash = record.Hash;
+            records[i] = record;
+        }
 
         await connection.ExecuteAsync(new CommandDefinition(
             $"""
@@ -85,10 +157,31 @@ internal sealed partial class SqliteAuditTrail(
             VALUES (@Sequence, @RecordedAt, @Kind, @RequestId, @ActorSubject, @ActorRoles, @ActorUnitId,
                 @PurposeKind, @Purpose, @SubjectHash, @UnitsAsked, @ItemsReturned, @Outcome, @Detail, @FromCache, @PreviousHash, @Hash)
             """,
-            AuditRow.From(record),
+            records.Select(AuditRow.From),
             transaction));
         await transaction.CommitAsync(CancellationToken.None);
-        return record;
+        return records;
+    }
+
+    /// <summary>One append waiting for a writer: claimed by the writer that commits it, or abandoned by its cancelled caller.</summary>
+    private sealed class PendingAppend(AccessRecord access, string? subjectHash)
+    {
+        private readonly TaskCompletionSource<AuditRecord> _result = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _state;
+
+        public AccessRecord Access { get; } = access;
+
+        public string? SubjectHash { get; } = subjectHash;
+
+        public Task<AuditRecord> Result => _result.Task;
+
+        public bool TryClaim() => Interlocked.CompareExchange(ref _state, 1, 0) == 0;
+
+        public bool TryAbandon() => Interlocked.CompareExchange(ref _state, 2, 0) == 0;
+
+        public void Complete(AuditRecord record) => _result.TrySetResult(record);
+
+        public void Fail(Exception exception) => _result.TrySetException(exception);
     }
 
     private sealed record LastLink(long Sequence, string Hash);

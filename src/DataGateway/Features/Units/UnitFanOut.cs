@@ -102,6 +102,8 @@ internal sealed partial class UnitFanOut(
         using var activity = GatewayTelemetry.Source.StartActivity(AnswerQueryMethod);
         activity?.SetTag("unit.id", unit.Id);
         activity?.SetTag("unit.kind", unit.Kind.ToString());
+        // The query's id (not personal): joins the span to the answer and the audit record.
+        activity?.SetTag("request.id", request.RequestId);
         var started = timeProvider.GetTimestamp();
         var status = UnitStatus.Error;
         long size = 0;
