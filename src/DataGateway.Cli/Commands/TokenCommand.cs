@@ -53,6 +53,11 @@ public static class TokenCommand
             Description = "The caller's notary office code (notary_office claim), e.g. 浙绍上; a notary's estate inquiries must be under its files.",
             HelpName = "code",
         };
+        var scope = new Option<string?>("--scope")
+        {
+            Description = "Space-separated scopes (scope claim), e.g. district: an agency admin who sees every unit.",
+            HelpName = "scopes",
+        };
         var lifetime = new Option<TimeSpan>("--lifetime")
         {
             Description = $"How long the token is valid: {Durations.Help}.",
@@ -79,7 +84,7 @@ public static class TokenCommand
 
         var command = new Command("token", "Print a development token signed with the development key (never valid in production).")
         {
-            role, subject, name, unitId, court, notaryOffice, lifetime, authFile,
+            role, subject, name, unitId, court, notaryOffice, scope, lifetime, authFile,
         };
         command.Validators.Add(result =>
         {
@@ -101,6 +106,7 @@ public static class TokenCommand
                 UnitId = parseResult.GetValue(unitId),
                 CourtCode = parseResult.GetValue(court),
                 NotaryOffice = parseResult.GetValue(notaryOffice),
+                Scope = parseResult.GetValue(scope),
                 Lifetime = parseResult.GetValue(lifetime),
             };
             return Run(request, parseResult.GetRequiredValue(authFile), context, parseResult.InvocationConfiguration);

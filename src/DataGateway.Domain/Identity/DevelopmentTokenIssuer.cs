@@ -54,6 +54,11 @@ public static class DevelopmentTokenIssuer
             claims[GatewayClaimTypes.NotaryOffice] = request.NotaryOffice;
         }
 
+        if (!string.IsNullOrWhiteSpace(request.Scope))
+        {
+            claims[GatewayClaimTypes.Scope] = request.Scope;
+        }
+
         var descriptor = new SecurityTokenDescriptor
         {
             Issuer = settings.Issuer,

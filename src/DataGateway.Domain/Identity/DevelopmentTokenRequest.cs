@@ -24,6 +24,9 @@ public sealed record DevelopmentTokenRequest
     /// <summary>The caller's notary office code, e.g. <c>浙绍上</c>; a notary makes estate inquiries only under its files.</summary>
     public string? NotaryOffice { get; init; }
 
+    /// <summary>Space-separated scopes for the <c>scope</c> claim, e.g. <c>district</c> for a district-wide agency admin.</summary>
+    public string? Scope { get; init; }
+
     /// <summary>How long the token is valid from the moment it is issued.</summary>
     public TimeSpan Lifetime { get; init; } = DefaultLifetime;
 

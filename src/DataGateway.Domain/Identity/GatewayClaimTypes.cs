@@ -33,4 +33,10 @@ public static class GatewayClaimTypes
     /// directory extension attribute; no such claim is standard.
     /// </summary>
     public const string NotaryOffice = "notary_office";
+
+    /// <summary>
+    /// Space-separated scopes; <c>district</c> lets an agency admin see every unit's service levels rather than only the
+    /// units in their <see cref="UnitId"/> claims.
+    /// </summary>
+    public const string Scope = "scope";
 }

@@ -33,6 +33,15 @@ public sealed class NotaryTokenTests : IDisposable
     }
 
     [Fact]
+    public async Task Token_AgencyAdminWithDistrictScope_CarriesTheScopeClaim()
+    {
+        var exitCode = await RunAsync("token", "--role", "agency-admin", "--sub", "admin-district", "--scope", "district");
+
+        Assert.Equal(ExitCodes.Success, exitCode);
+        Assert.Equal("district", new JsonWebToken(_output.ToString().Trim()).GetPayloadValue<string>(GatewayClaimTypes.Scope));
+    }
+
+    [Fact]
     public async Task Token_WithoutOffice_HasNoNotaryOfficeClaim()
     {
         await RunAsync("token", "--role", "notary");

@@ -14,7 +14,7 @@ namespace DataGateway.Features.Sla;
 public sealed record SlaScope(bool DistrictWide, IReadOnlySet<string> UnitIds)
 {
     /// <summary>The claim that makes an admin district-wide (value <see cref="District"/>).</summary>
-    public const string ScopeClaim = "scope";
+    public const string ScopeClaim = GatewayClaimTypes.Scope;
 
     public const string District = "district";
 
