@@ -24,7 +24,7 @@ public sealed record CaseNumber(int Year, string CourtCode, string CaseType, int
     public const int MaximumSequenceDigits = 6;
 
     private const char Province = '浙';
-    private const char NumberSuffix = '号';
+    private const char NumberSuffix = NumberText.NumberSuffix;
     private const string ShangyuCourtCode = "浙0604";
     private const string Example = "(2023)浙0604执1234号";
 
@@ -58,35 +58,12 @@ public sealed record CaseNumber(int Year, string CourtCode, string CaseType, int
 
     private static string? Parse(string? value, DateOnly today, ref CaseNumber? caseNumber)
     {
-        if (string.IsNullOrEmpty(value))
+        if (NumberText.ReadYear(value, today, MinimumYear, Example, "(2023)", out var year) is { } headProblem)
         {
-            return "is required";
+            return headProblem;
         }
 
         var text = value.AsSpan();
-        var whitespace = text.IndexOfAny(" \t\r\n\u3000");
-        if (whitespace >= 0)
-        {
-            return $"must not contain spaces (found one at character {whitespace + 1}); it must look like {Example}";
-        }
-
-        // "(" year ")"
-        if (text.Length < 6 || text[0] is not ('(' or '（') || text[5] is not (')' or '）'))
-        {
-            return $"must look like {Example}";
-        }
-
-        var yearText = text.Slice(1, 4);
-        if (!IsDigits(yearText))
-        {
-            return "year must be 4 digits in parentheses, as in (2023)";
-        }
-
-        var year = int.Parse(yearText, provider: null);
-        if (year < MinimumYear || year > today.Year)
-        {
-            return $"year {year} is outside {MinimumYear}-{today.Year}";
-        }
 
         // Court code: 浙 + 4 digits.
         var rest = text[6..];
@@ -120,28 +97,9 @@ public sealed record CaseNumber(int Year, string CourtCode, string CaseType, int
                 : $"case type '{rest[..typeLength]}' is not an enforcement case type ({string.Join(", ", EnforcementCaseTypes)})";
         }
 
-        rest = rest[typeLength..];
-        var sequenceLength = rest.IndexOfAnyExceptInRange('0', '9');
-        if (sequenceLength < 0 || rest[sequenceLength] != NumberSuffix)
+        if (NumberText.ReadSequence(rest[typeLength..], MaximumSequenceDigits, Example, out var sequence) is { } tailProblem)
         {
-            return $"must end with {NumberSuffix} right after the sequence, as in {Example}";
-        }
-
-        if (sequenceLength != rest.Length - 1)
-        {
-            return $"unexpected text after {NumberSuffix}";
-        }
-
-        var sequenceText = rest[..sequenceLength];
-        if (sequenceText.Length > MaximumSequenceDigits)
-        {
-            return $"sequence must have at most {MaximumSequenceDigits} digits (got {sequenceText.Length})";
-        }
-
-        var sequence = int.Parse(sequenceText, provider: null);
-        if (sequence < 1)
-        {
-            return "sequence must be at least 1";
+            return tailProblem;
         }
 
         var court = courtCode.SequenceEqual(ShangyuCourtCode) ? ShangyuCourtCode : courtCode.ToString();

@@ -38,7 +38,7 @@ public sealed record NotarialFileNumber(int Year, string OfficeCode, string File
 
     private const char Province = '浙';
     private const char Ordinal = '第';
-    private const char NumberSuffix = '号';
+    private const char NumberSuffix = NumberText.NumberSuffix;
     private const string Example = "(2025)浙绍上证民字第1234号";
 
     /// <summary>
@@ -81,34 +81,12 @@ public sealed record NotarialFileNumber(int Year, string OfficeCode, string File
 
     private static string? Parse(string? value, DateOnly today, ref NotarialFileNumber? fileNumber)
     {
-        if (string.IsNullOrEmpty(value))
+        if (NumberText.ReadYear(value, today, MinimumYear, Example, "(2025)", out var year) is { } headProblem)
         {
-            return "is required";
+            return headProblem;
         }
 
         var text = value.AsSpan();
-        var whitespace = text.IndexOfAny(" \t\r\n\u3000");
-        if (whitespace >= 0)
-        {
-            return $"must not contain spaces (found one at character {whitespace + 1}); it must look like {Example}";
-        }
-
-        if (text.Length < 6 || text[0] is not ('(' or '（') || text[5] is not (')' or '）'))
-        {
-            return $"must look like {Example}";
-        }
-
-        var yearText = text.Slice(1, 4);
-        if (yearText.ContainsAnyExceptInRange('0', '9'))
-        {
-            return "year must be 4 digits in parentheses, as in (2025)";
-        }
-
-        var year = int.Parse(yearText, provider: null);
-        if (year < MinimumYear || year > today.Year)
-        {
-            return $"year {year} is outside {MinimumYear}-{today.Year}";
-        }
 
         // Office: 浙 + abbreviation, which runs up to the 证 that starts the type.
         var rest = text[6..];
@@ -156,25 +134,9 @@ public sealed record NotarialFileNumber(int Year, string OfficeCode, string File
             return $"sequence is missing after {Ordinal}; it must look like {Example}";
         }
 
-        if (sequenceLength < 0 || rest[sequenceLength] != NumberSuffix)
+        if (NumberText.ReadSequence(rest, MaximumSequenceDigits, Example, out var sequence) is { } tailProblem)
         {
-            return $"must end with {NumberSuffix} right after the sequence, as in {Example}";
-        }
-
-        if (sequenceLength != rest.Length - 1)
-        {
-            return $"unexpected text after {NumberSuffix}";
-        }
-
-        if (sequenceLength > MaximumSequenceDigits)
-        {
-            return $"sequence must have at most {MaximumSequenceDigits} digits (got {sequenceLength})";
-        }
-
-        var sequence = int.Parse(rest[..sequenceLength], provider: null);
-        if (sequence < 1)
-        {
-            return "sequence must be at least 1";
+            return tailProblem;
         }
 
         var officeCode = office.SequenceEqual(ShangyuOfficeCode) ? ShangyuOfficeCode : office.ToString();
