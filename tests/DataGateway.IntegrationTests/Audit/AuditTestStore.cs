@@ -15,7 +15,7 @@ internal static class AuditTestStore
 
     public static IAuditTrail Trail(this GatewayTestHost host) => host.Services.GetRequiredService<IAuditTrail>();
 
-    public static string DatabasePath(this GatewayTestHost host) => host.Services.GetRequiredService<GatewayStore>().DatabasePath;
+    public static string DatabasePath(this GatewayTestHost host) => host.Services.GetRequiredService<GatewayStore>().DatabasePath!;
 
     /// <summary>A connection of its own to the host's store, as someone with the file in hand would open it.</summary>
     public static SqliteConnection OpenStore(this GatewayTestHost host)

@@ -18,7 +18,7 @@ public sealed class CaseStorePrivacyTests(CaseHostFixture fixture) : IClassFixtu
         await client.PutCaseAsync(CaseTesting.NewCase(fixture.NewCaseNumber(), CaseTesting.NoAssetsId.ToLowerInvariant()));
         string[] identifiers = [.. CaseTesting.SeededIdentifiers, extraId];
 
-        var values = await AllValuesAsync(fixture.Host.Services.GetRequiredService<GatewayStore>().DatabasePath);
+        var values = await AllValuesAsync(fixture.Host.Services.GetRequiredService<GatewayStore>().DatabasePath!);
 
         // The scan reads what the registry wrote: masked forms are there, plain ones are not.
         Assert.Contains("330682********0113", values);
@@ -28,7 +28,7 @@ public sealed class CaseStorePrivacyTests(CaseHostFixture fixture) : IClassFixtu
             Assert.DoesNotContain(values, v => v.Contains(id, StringComparison.OrdinalIgnoreCase));
         }
 
-        var path = fixture.Host.Services.GetRequiredService<GatewayStore>().DatabasePath;
+        var path = fixture.Host.Services.GetRequiredService<GatewayStore>().DatabasePath!;
         foreach (var file in new[] { path, path + "-wal" }.Where(File.Exists))
         {
             var bytes = await ReadSharedAsync(file);

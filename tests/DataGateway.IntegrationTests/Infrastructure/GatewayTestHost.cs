@@ -50,6 +50,7 @@ public sealed class GatewayTestHost : IAsyncDisposable
     public FakeTimeProvider Time { get; }
 
     /// <summary>Starts a simulator whose units answer with <paramref name="latency"/> (default none), and the gateway in front of it.</summary>
+    /// <param name="store">The store to use instead of a private SQLite file (another engine, or one shared by replicas).</param>
     /// <param name="loggerProvider">
     /// Also receives everything the gateway logs, filtered by the gateway's own Logging configuration, so it sees what
     /// production logs would hold (e.g. a <c>CapturedLogs</c> for privacy assertions).
@@ -60,7 +61,8 @@ public sealed class GatewayTestHost : IAsyncDisposable
         IReadOnlyDictionary<string, string?>? settings = null,
         FakeTimeProvider? time = null,
         ILoggerProvider? loggerProvider = null,
-        Action<IServiceCollection>? configureServices = null)
+        Action<IServiceCollection>? configureServices = null,
+        TestStoreDatabase? store = null)
     {
         // Start at the real time: token lifetimes are checked against the wall clock.
         time ??= new FakeTimeProvider(DateTimeOffset.UtcNow);
@@ -80,6 +82,12 @@ public sealed class GatewayTestHost : IAsyncDisposable
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
             web.UseSetting("Store:DataDirectory", dataDirectory);
+            // A shared store (a replica test, a PostgreSQL test) belongs to the test, which disposes it after its hosts.
+            foreach (var (key, value) in store?.Settings ?? new Dictionary<string, string?>())
+            {
+                web.UseSetting(key, value);
+            }
+
             web.UseEnvironment("Development");
             web.UseSetting("Simulator:Embedded", "false");
             web.UseSetting("Units:DefaultEndpoint", (unitEndpoint ?? simulator.GrpcAddress).ToString());

@@ -44,7 +44,7 @@ internal static class AuditFeature
 
     public static WebApplicationBuilder AddAudit(this WebApplicationBuilder builder)
     {
-        builder.Services.AddStoreSchema(Module, Migrations);
+        builder.Services.AddStoreSchema(Module, Migrations, Migrations /* PORT: PostgreSQL migrations */);
         builder.Services.AddSingleton<IAuditTrail, SqliteAuditTrail>();
         builder.Services.AddSingleton<AuditReader>();
         return builder;

@@ -54,7 +54,7 @@ internal static class BatchesFeature
     public static WebApplicationBuilder AddBatches(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<BatchesOptions>().BindConfiguration("Batches").ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddStoreSchema(SqliteBatchStore.Module, SqliteBatchStore.Migrations);
+        builder.Services.AddStoreSchema(SqliteBatchStore.Module, SqliteBatchStore.Migrations, SqliteBatchStore.Migrations /* PORT: PostgreSQL migrations */);
         builder.Services.AddSingleton<IBatchStore, SqliteBatchStore>();
         builder.Services.AddSingleton<BatchSignals>();
         builder.Services.AddSingleton<BatchSubmitter>();

@@ -128,7 +128,7 @@ internal sealed partial class EstateInquiryHandler(
         {
             saved = await store.SaveAsync(stored, CancellationToken.None);
         }
-        catch (SqliteException)
+        catch (System.Data.Common.DbException)
         {
             await RecordItemsAsync(record, outcomes, AuditOutcomes.Failed, "the report could not be stored");
             throw new RpcException(new Status(StatusCode.Unavailable, "the report could not be stored, so it is not given; ask again later"));

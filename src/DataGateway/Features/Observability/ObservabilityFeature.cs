@@ -91,7 +91,7 @@ internal sealed class StoreHealthCheck(GatewayStore store) : IHealthCheck
             await command.ExecuteScalarAsync(cancellationToken);
             return HealthCheckResult.Healthy("store answers");
         }
-        catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or IOException or InvalidOperationException)
+        catch (Exception ex) when (ex is System.Data.Common.DbException or IOException or InvalidOperationException or TimeoutException)
         {
             return HealthCheckResult.Unhealthy("store unreachable: " + ex.GetType().Name);
         }
