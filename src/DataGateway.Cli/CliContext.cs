@@ -8,6 +8,9 @@ public sealed record CliContext
 
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
+    /// <summary>Reads an environment variable (the process's own unless a test supplies another source).</summary>
+    public Func<string, string?> GetEnvironmentVariable { get; init; } = Environment.GetEnvironmentVariable;
+
     /// <summary>Where config/ is found: the build copies it beside the binaries.</summary>
     public string BaseDirectory { get; init; } = AppContext.BaseDirectory;
 

@@ -85,6 +85,8 @@ public sealed class BatchCliTests : IDisposable
         Assert.Equal(ExitCodes.Failure, export.ExitCode);
         Assert.Contains("no such batch of yours", export.Error, StringComparison.Ordinal);
         Assert.Empty(_folder.GetFiles());
+        // The batch runs out before the host goes: disposing it mid unit call would wait on the fake clock.
+        await BatchTesting.WatchToEndAsync(BatchTesting.Client(host, Requests.JudgeToken), batchId);
     }
 
     /// <summary>What an export keeps of a result: no latencies, cache flags, unit kinds or times.</summary>

@@ -1,6 +1,7 @@
 using Dapper;
 using DataGateway.Contracts.V1;
 using DataGateway.Domain.Subjects;
+using DataGateway.Features.Store;
 using DataGateway.IntegrationTests.Audit;
 using DataGateway.IntegrationTests.Cases;
 using DataGateway.IntegrationTests.Infrastructure;
@@ -99,5 +100,19 @@ internal static class BatchTesting
     {
         using var connection = host.OpenStore();
         return connection.ExecuteScalar<long>(sql);
+    }
+
+    /// <summary>A count from the host's store, whichever engine it is on.</summary>
+    public static async Task<long> CountAsync(this GatewayTestHost host, string sql, object? parameters = null)
+    {
+        await using var connection = await host.Services.GetRequiredService<GatewayStore>().OpenAsync(TestContext.Deadline);
+        return await connection.ExecuteScalarAsync<long>(sql, parameters);
+    }
+
+    /// <summary>The request ids of the audit trail's batch-row records, from the host's store, whichever engine it is on.</summary>
+    public static async Task<List<string>> BatchRowRequestIdsAsync(this GatewayTestHost host)
+    {
+        await using var connection = await host.Services.GetRequiredService<GatewayStore>().OpenAsync(TestContext.Deadline);
+        return [.. await connection.QueryAsync<string>("SELECT request_id FROM audit_records WHERE kind = 'batch-row' ORDER BY sequence")];
     }
 }

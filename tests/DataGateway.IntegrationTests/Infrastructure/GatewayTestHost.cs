@@ -114,7 +114,19 @@ public sealed class GatewayTestHost : IAsyncDisposable
                 web.ConfigureLogging(logging => logging.AddProvider(loggerProvider));
             }
         });
-        _ = factory.Server; // start now, so a broken start-up fails here rather than in the first call
+        try
+        {
+            _ = factory.Server; // start now, so a broken start-up fails here rather than in the first call
+        }
+        catch
+        {
+            // A start-up refused on purpose (a test of it) leaves no simulator or folder behind.
+            await factory.DisposeAsync();
+            await simulator.DisposeAsync();
+            Directory.Delete(dataDirectory, recursive: true);
+            throw;
+        }
+
         return new GatewayTestHost(factory, simulator, time, dataDirectory);
     }
 

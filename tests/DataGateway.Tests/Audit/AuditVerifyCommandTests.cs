@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Dapper;
 using DataGateway.Cli;
+using DataGateway.Cli.Commands;
 using DataGateway.Domain.Audit;
 using Microsoft.Data.Sqlite;
 
@@ -142,6 +143,50 @@ public sealed class AuditVerifyCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Verify_StoreAndConnectionBoth_IsAUsageError()
+    {
+        WriteStore(Records);
+
+        var exitCode = await RunAsync("audit", "verify", "--store", StorePath, "--connection", "Host=db;Database=datagateway");
+
+        Assert.Equal(ExitCodes.Usage, exitCode);
+        Assert.Contains("give --store (a SQLite file) or --connection (a PostgreSQL database), not both", _error.ToString(), StringComparison.Ordinal);
+        Assert.Equal("", _output.ToString());
+    }
+
+    [Fact]
+    public async Task Verify_ConnectionStringNotValid_FailsWithoutRepeatingItsPassword()
+    {
+        var exitCode = await RunAsync("audit", "verify", "--connection", "Host=db;Password=s3cret-pw;Colour=blue");
+
+        Assert.Equal(ExitCodes.Failure, exitCode);
+        Assert.Contains("not a valid PostgreSQL connection string", _error.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cret-pw", _error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Verify_NoStoreGiven_TakesThePostgresStoreFromTheVariable()
+    {
+        // No host in it: refused before any connection is tried, which shows the variable was the one read.
+        var exitCode = await RunAsync(WithVariable("Database=datagateway;Password=s3cret-pw"), "audit", "verify");
+
+        Assert.Equal(ExitCodes.Failure, exitCode);
+        Assert.Contains("the connection string names no Host", _error.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cret-pw", _error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Verify_StoreGiven_ReadsTheFileEvenWhenTheVariableIsSet()
+    {
+        WriteStore(Records);
+
+        var exitCode = await RunAsync(WithVariable("Host=db;Database=datagateway"), "audit", "verify", "--store", StorePath);
+
+        Assert.Equal(ExitCodes.Success, exitCode);
+        Assert.Equal($"audit trail intact: {Records} records", Lines(_output)[0]);
+    }
+
+    [Fact]
     public async Task Audit_WithoutSubcommand_IsAUsageError()
     {
         var exitCode = await RunAsync("audit");
@@ -195,6 +240,14 @@ public sealed class AuditVerifyCommandTests : IDisposable
 
     private static string[] Lines(StringWriter writer) => writer.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
 
-    private Task<int> RunAsync(params string[] args) =>
-        DgwCommandLine.InvokeAsync(args, new InvocationConfiguration { Output = _output, Error = _error }, CliContext.Default);
+    private Task<int> RunAsync(params string[] args) => RunAsync(CliContext.Default, args);
+
+    private Task<int> RunAsync(CliContext context, params string[] args) =>
+        DgwCommandLine.InvokeAsync(args, new InvocationConfiguration { Output = _output, Error = _error }, context);
+
+    /// <summary>A context whose environment holds only <see cref="AuditCommand.ConnectionVariable"/>, set to <paramref name="value"/>.</summary>
+    private static CliContext WithVariable(string value) => CliContext.Default with
+    {
+        GetEnvironmentVariable = name => name == AuditCommand.ConnectionVariable ? value : null,
+    };
 }

@@ -28,8 +28,8 @@ internal sealed class AuditReader(GatewayStore store)
 {
     /// <summary>
     /// Up to <paramref name="limit"/> rows matching <paramref name="filter"/>, newest first, older than
-    /// <paramref name="beforeSequence"/> when given. Each filter has its own index; the sequence is the row id, which
-    /// every SQLite index ends with, so "newest first" needs no sort.
+    /// <paramref name="beforeSequence"/> when given. Each filter has its own index ending with the sequence (SQLite: the
+    /// row id every index ends with; PostgreSQL: named in the index), so "newest first" needs no sort.
     /// </summary>
     public async Task<IReadOnlyList<AuditRow>> SearchAsync(AuditFilter filter, long? beforeSequence, int limit, CancellationToken cancellationToken)
     {
@@ -85,12 +85,17 @@ internal sealed class AuditReader(GatewayStore store)
         return rows.AsList();
     }
 
-    /// <summary>Walks the whole chain. One SELECT reads one snapshot, so records appended meanwhile are not half-seen.</summary>
+    /// <summary>
+    /// Walks the whole chain, whichever replicas appended to it. One SELECT reads one snapshot on either engine, so
+    /// groups committed meanwhile (by this replica or another) are either wholly seen or not at all.
+    /// </summary>
     public async Task<AuditVerification> VerifyAsync(CancellationToken cancellationToken)
     {
         await using var connection = await store.OpenAsync(cancellationToken);
-        // Unbuffered: the chain is streamed, never held whole. SQLite has no asynchronous I/O, so a synchronous read
-        // blocks no longer than the "async" one would.
+        // Unbuffered: the chain is streamed, never held whole. The walk (AuditChain.Verify, shared with dgw audit verify)
+        // takes an IEnumerable, so rows are read synchronously: on SQLite that blocks no longer than the "async" read
+        // would (it has no asynchronous I/O); on PostgreSQL it holds one thread-pool thread for the walk, which is
+        // bearable for an auditor's occasional request and keeps one verification code for the gateway and the CLI.
         var rows = connection.Query<AuditRow>($"SELECT {AuditRow.SelectColumns} FROM {AuditRow.Table} ORDER BY sequence", buffered: false);
         return AuditChain.Verify(rows);
     }

@@ -12,8 +12,8 @@ namespace DataGateway.Features.Batches;
 /// <para>
 /// Durability: a subject's answers and its "finished" mark are one transaction, so a gateway stopped or killed
 /// mid-batch loses no subject and never asks again about one whose answers are stored. On a clean stop the runner
-/// gives its leases back; after a kill, the same replica takes them back when it starts, and any other replica once
-/// they expire.
+/// gives its leases back for any replica to take at once; after a kill they are taken, by any replica (the restarted
+/// one included: it has a new <see cref="ReplicaId"/>), once they expire.
 /// </para>
 /// </summary>
 internal sealed partial class BatchRunner(
@@ -27,6 +27,9 @@ internal sealed partial class BatchRunner(
 {
     private readonly ConcurrentDictionary<(string BatchId, int Position), CancellationTokenSource> _inFlight = new();
     private DateTimeOffset _pausedUntil;
+
+    /// <summary>The id this runner leases subjects under, unique to this process (<see cref="BatchReplica"/>).</summary>
+    public string ReplicaId { get; } = BatchReplica.NewId(options.Value.ReplicaId);
 
     /// <summary>Subjects this replica is asking about now.</summary>
     public int InFlight => _inFlight.Count;
@@ -58,19 +61,14 @@ internal sealed partial class BatchRunner(
             return;
         }
 
-        var replica = settings.EffectiveReplicaId;
+        var replica = ReplicaId;
         var poll = TimeSpan.FromSeconds(settings.PollSeconds);
         // A live replica must never lose a subject it is still asking about: the fan-out ends by the query deadline.
         var lease = TimeSpan.FromSeconds(Math.Max(settings.LeaseSeconds, 2.0 * resilience.Options.QueryDeadlineMs / 1000));
         var running = new List<Task>();
         try
         {
-            var taken = await store.ReleaseAllAsync(replica, stoppingToken);
-            if (taken > 0)
-            {
-                Log.LeasesTakenBack(logger, taken, replica);
-            }
-
+            Log.Started(logger, replica, lease.TotalSeconds);
             while (!stoppingToken.IsCancellationRequested)
             {
                 // Taken before the claim, so work submitted while the claim runs wakes the wait below.
@@ -202,8 +200,8 @@ internal sealed partial class BatchRunner(
     private static partial class Log
     {
         // Batch ids and positions only: a subject's identifier and name never reach the log.
-        [LoggerMessage(EventId = 62, Level = LogLevel.Information, Message = "Took back {Count} batch subjects leased by {Replica} before it restarted")]
-        public static partial void LeasesTakenBack(ILogger logger, int count, string replica);
+        [LoggerMessage(EventId = 62, Level = LogLevel.Information, Message = "Batch runner started as replica {Replica}, leasing subjects for {LeaseSeconds} s")]
+        public static partial void Started(ILogger logger, string replica, double leaseSeconds);
 
         [LoggerMessage(EventId = 63, Level = LogLevel.Error, Message = "Could not lease batch subjects from the store")]
         public static partial void ClaimFailed(ILogger logger, Exception exception);

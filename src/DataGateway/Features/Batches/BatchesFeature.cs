@@ -23,17 +23,18 @@ public sealed class BatchesOptions
     public bool RunnerEnabled { get; set; } = true;
 
     /// <summary>
-    /// This replica's name on the subjects it has leased. At start a replica takes back the leases its previous
-    /// process left (a crash or kill), so two replicas sharing a store must have different names. Default: the machine
-    /// name.
+    /// A name for this replica, e.g. its pod or host name. Default: the machine name. The runner's id, on the subjects
+    /// it leases and in its logs, is this name with the process id and a random suffix appended
+    /// (<see cref="BatchReplica"/>), so it is unique per process even when names repeat. It is written to logs: use
+    /// an infrastructure name, nothing about a person.
     /// </summary>
     [MaxLength(128)]
     public string? ReplicaId { get; set; }
 
     /// <summary>
-    /// How long a leased subject stays with its replica before another may take it (a replica that died holding it).
-    /// Always at least twice the query deadline, so a live replica never loses a subject it is still asking about.
-    /// Default 120.
+    /// How long a leased subject stays with its replica before any replica may take it (the holder died, or was
+    /// killed before it could give its leases back). Always at least twice the query deadline, so a live replica never
+    /// loses a subject it is still asking about. Default 120.
     /// </summary>
     [Range(5, 86_400)]
     public int LeaseSeconds { get; set; } = 120;
@@ -44,9 +45,6 @@ public sealed class BatchesOptions
     /// </summary>
     [Range(1, 3600)]
     public int PollSeconds { get; set; } = 5;
-
-    /// <summary>The replica name in use: <see cref="ReplicaId"/>, else the machine name.</summary>
-    public string EffectiveReplicaId => string.IsNullOrWhiteSpace(ReplicaId) ? Environment.MachineName : ReplicaId;
 }
 
 internal static class BatchesFeature
@@ -54,8 +52,8 @@ internal static class BatchesFeature
     public static WebApplicationBuilder AddBatches(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<BatchesOptions>().BindConfiguration("Batches").ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddStoreSchema(SqliteBatchStore.Module, SqliteBatchStore.Migrations, SqliteBatchStore.Migrations /* PORT: PostgreSQL migrations */);
-        builder.Services.AddSingleton<IBatchStore, SqliteBatchStore>();
+        builder.Services.AddStoreSchema(BatchStore.Module, BatchStore.Migrations, BatchStore.PostgresMigrations);
+        builder.Services.AddSingleton<IBatchStore, BatchStore>();
         builder.Services.AddSingleton<BatchSignals>();
         builder.Services.AddSingleton<BatchSubmitter>();
         builder.Services.AddSingleton<BatchSubjectAsker>();

@@ -4,9 +4,9 @@ using DataGateway.Features.Cases;
 namespace DataGateway.Features.Batches;
 
 /// <summary>
-/// Where batches and their per-subject results are kept. All of the feature's SQL is behind this seam (SQLite now,
-/// PostgreSQL to follow). Subjects are handed out to runners as leases (state, owner, token, expiry), taken in one
-/// transaction, so several replicas sharing a store can share the work without asking about a subject twice.
+/// Where batches and their per-subject results are kept. All of the feature's SQL is behind this seam
+/// (<see cref="BatchStore"/>, on SQLite or PostgreSQL). Subjects are handed out to runners as leases (state, owner,
+/// token, expiry), so several replicas sharing a store share the work without asking about a subject twice.
 /// </summary>
 internal interface IBatchStore
 {
@@ -27,7 +27,8 @@ internal interface IBatchStore
 
     /// <summary>
     /// Leases up to <paramref name="limit"/> subjects to <paramref name="replicaId"/> until <paramref name="leaseUntil"/>:
-    /// PENDING ones, and LEASED ones whose lease has expired, of QUEUED or RUNNING batches, oldest batch first.
+    /// PENDING ones, and LEASED ones whose lease has expired (whichever replica held them), of QUEUED or RUNNING batches,
+    /// oldest batch first. Replicas claiming at the same moment get disjoint subjects, and none waits for another.
     /// </summary>
     Task<IReadOnlyList<LeasedSubject>> ClaimAsync(string replicaId, int limit, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken);
 
@@ -40,9 +41,6 @@ internal interface IBatchStore
 
     /// <summary>Gives leased subjects back (PENDING) for any runner to take, when this runner will not finish them.</summary>
     Task ReleaseAsync(IReadOnlyCollection<LeasedSubject> subjects, CancellationToken cancellationToken);
-
-    /// <summary>Gives back every lease <paramref name="replicaId"/> holds: at start, those its previous process left behind.</summary>
-    Task<int> ReleaseAllAsync(string replicaId, CancellationToken cancellationToken);
 }
 
 /// <summary>Who submitted a batch: what the runner needs to check the purpose and record each access in their name.</summary>

@@ -10,8 +10,8 @@ internal sealed class CaseStore(GatewayStore store)
 {
     public const string Module = "cases";
 
-    /// <summary>The registry's migrations, oldest first; append, never edit one that has shipped.</summary>
-    public static readonly string[] Migrations =
+    /// <summary>The registry's SQLite migrations, oldest first; append, never edit one that has shipped.</summary>
+    public static readonly string[] SqliteMigrations =
     [
         """
         CREATE TABLE cases (
@@ -44,6 +44,13 @@ internal sealed class CaseStore(GatewayStore store)
         """,
     ];
 
+    /// <summary>The same versions for PostgreSQL, oldest first; append, never edit one that has shipped.</summary>
+    public static readonly string[] PostgresMigrations =
+    [
+        // The SQLite schema as it stands: every type in it is portable (positions are small ints, dates ISO text).
+        SqliteMigrations[0],
+    ];
+
     public async Task<RegisteredCase?> FindAsync(string caseNumber, CancellationToken cancellationToken)
     {
         await using var connection = await store.OpenAsync(cancellationToken);
@@ -58,9 +65,11 @@ internal sealed class CaseStore(GatewayStore store)
         CaseRegistration registration, string updatedBy, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await store.OpenAsync(cancellationToken);
-        // Microsoft.Data.Sqlite begins IMMEDIATE: the write lock is taken before the read, so two PUTs of one case
-        // cannot both see "absent" and both report CREATED.
+        // The case's lock is taken before the read, so two PUTs of one case (on one replica or two) cannot both see
+        // "absent" and both report CREATED, nor interleave their officer and party rows. SQLite: the file's write lock
+        // (transactions begin IMMEDIATE); PostgreSQL: an advisory lock per case number, so PUTs of other cases go on.
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await store.LockAsync(connection, transaction, "case:" + registration.CaseNumber, cancellationToken);
         var existing = await ReadAsync(connection, transaction, registration.CaseNumber, cancellationToken);
         if (existing is not null && existing.Registration.SameContentAs(registration))
         {

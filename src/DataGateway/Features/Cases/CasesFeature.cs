@@ -32,7 +32,7 @@ internal static class CasesFeature
     public static WebApplicationBuilder AddCases(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<CasesOptions>().BindConfiguration("Cases").ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddStoreSchema(CaseStore.Module, CaseStore.Migrations, CaseStore.Migrations /* PORT: PostgreSQL migrations */);
+        builder.Services.AddStoreSchema(CaseStore.Module, CaseStore.SqliteMigrations, CaseStore.PostgresMigrations);
         builder.Services.AddSingleton<CaseStore>();
         builder.Services.AddSingleton<CaseCache>();
         builder.Services.AddSingleton<CaseValidator>();

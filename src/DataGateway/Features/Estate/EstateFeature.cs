@@ -33,7 +33,7 @@ internal static class EstateFeature
         builder.Services.AddOptions<EstateOptions>().BindConfiguration("Estate").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton(services => new EstateCatalog(services.GetRequiredService<UnitCatalog>()));
         builder.Services.AddSingleton<IValidateOptions<EstateOptions>, EstateCatalogCheck>();
-        builder.Services.AddStoreSchema(EstateStore.Module, EstateStore.Migrations, EstateStore.Migrations /* PORT: PostgreSQL migrations */);
+        builder.Services.AddStoreSchema(EstateStore.Module, EstateStore.SqliteMigrations, EstateStore.PostgresMigrations);
         builder.Services.AddSingleton<IEstateStore, EstateStore>();
         builder.Services.AddSingleton<EstateInquiryValidator>();
         builder.Services.AddSingleton<EstateInquiryHandler>();

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Security.Claims;
 using DataGateway.Contracts.V1;
 using DataGateway.Domain.Audit;
@@ -8,7 +9,6 @@ using DataGateway.Features.Minimisation;
 using DataGateway.Features.Privacy;
 using DataGateway.Features.Units;
 using Grpc.Core;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
 namespace DataGateway.Features.Estate;
@@ -128,7 +128,7 @@ internal sealed partial class EstateInquiryHandler(
         {
             saved = await store.SaveAsync(stored, CancellationToken.None);
         }
-        catch (System.Data.Common.DbException)
+        catch (DbException)
         {
             await RecordItemsAsync(record, outcomes, AuditOutcomes.Failed, "the report could not be stored");
             throw new RpcException(new Status(StatusCode.Unavailable, "the report could not be stored, so it is not given; ask again later"));

@@ -41,18 +41,18 @@ internal interface IEstateStore
 }
 
 /// <summary>
-/// <see cref="IEstateStore"/> in the gateway store. Portable SQL (TEXT, INTEGER; INSERT ... ON CONFLICT DO NOTHING is
-/// both SQLite's and PostgreSQL's); timestamps ISO-8601 UTC text. The report is kept as protobuf JSON text, exactly as
-/// the notary was shown it (minimised for their role): the notarial file needs the report as it was. It holds no
-/// identity number in full: the deceased's and the applicant's are echoed masked, and items carrying relatives' numbers
+/// <see cref="IEstateStore"/> in the gateway store, on either engine. Portable SQL (TEXT, INTEGER; INSERT ... ON CONFLICT
+/// DO NOTHING is both SQLite's and PostgreSQL's); timestamps ISO-8601 UTC text. The report is kept as protobuf JSON text,
+/// exactly as the notary was shown it (minimised for their role): the notarial file needs the report as it was. It holds
+/// no identity number in full: the deceased's and the applicant's are echoed masked, and items carrying relatives' numbers
 /// are L4, above the notary's full view, so masked. People are otherwise kept only as keyed hashes.
 /// </summary>
 internal sealed class EstateStore(GatewayStore store) : IEstateStore
 {
     public const string Module = "estate";
 
-    /// <summary>The module's migrations, oldest first; append, never edit one that has shipped.</summary>
-    public static readonly string[] Migrations =
+    /// <summary>The module's SQLite migrations, oldest first; append, never edit one that has shipped.</summary>
+    public static readonly string[] SqliteMigrations =
     [
         """
         CREATE TABLE estate_files (
@@ -76,6 +76,13 @@ internal sealed class EstateStore(GatewayStore store) : IEstateStore
         """,
     ];
 
+    /// <summary>The same versions for PostgreSQL, oldest first; append, never edit one that has shipped.</summary>
+    public static readonly string[] PostgresMigrations =
+    [
+        // The SQLite schema as it stands: every type in it is portable (the item counts are small ints, times ISO text).
+        SqliteMigrations[0],
+    ];
+
     private static readonly JsonFormatter Formatter = new(JsonFormatter.Settings.Default);
 
     // A report written by a newer gateway may carry fields this one does not know; they are dropped, not fatal.
@@ -94,8 +101,11 @@ internal sealed class EstateStore(GatewayStore store) : IEstateStore
     {
         var at = inquiry.CreatedAt.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
         await using var connection = await store.OpenAsync(cancellationToken);
-        // Microsoft.Data.Sqlite begins IMMEDIATE: the write lock is held from the binding's insert to the commit.
+        // The file's lock is held from the binding's insert to the commit, so a concurrent DeleteAsync (on any replica)
+        // cannot remove the binding between this check and this inquiry's insert. SQLite: the file's write lock
+        // (transactions begin IMMEDIATE); PostgreSQL: an advisory lock per notarial file.
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await store.LockAsync(connection, transaction, FileLock(inquiry.NotarialFileNumber), cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
             """
             INSERT INTO estate_files (notarial_file_number, notary_office, deceased_hash, bound_at)
@@ -174,6 +184,8 @@ internal sealed class EstateStore(GatewayStore store) : IEstateStore
             "SELECT notarial_file_number FROM estate_inquiries WHERE inquiry_id = @Id", new { Id = inquiryId }, transaction, cancellationToken: cancellationToken));
         if (file is not null)
         {
+            // Whether another inquiry is still under the file is decided under the file's lock (see SaveAsync).
+            await store.LockAsync(connection, transaction, FileLock(file), cancellationToken);
             await connection.ExecuteAsync(new CommandDefinition(
                 """
                 DELETE FROM estate_inquiries WHERE inquiry_id = @Id;
@@ -187,6 +199,8 @@ internal sealed class EstateStore(GatewayStore store) : IEstateStore
 
         await transaction.CommitAsync(cancellationToken);
     }
+
+    private static string FileLock(string notarialFileNumber) => "estate-file:" + notarialFileNumber;
 
     private sealed record InquiryRow(
         string InquiryId,

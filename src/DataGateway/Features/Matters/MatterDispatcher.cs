@@ -3,9 +3,10 @@ using Microsoft.Extensions.Options;
 namespace DataGateway.Features.Matters;
 
 /// <summary>
-/// Delivers the matters units have not taken yet, on every replica: claims due deliveries with a lease (so replicas
-/// never work on the same matter at once, and a dead replica's claims expire), attempts them, and sleeps on the gateway's
-/// clock until the next attempt is due, a matter is filed here, or the poll interval ends. Stops with the host.
+/// Delivers the matters units have not taken yet, on every replica: claims due deliveries with a lease (rows locked and
+/// skipped by other replicas while being claimed, so replicas never work on the same matter at once; a dead replica's
+/// leases expire and the next replica to look takes its matters over), attempts them, and sleeps on the gateway's clock
+/// until the next attempt or lease expiry is due, a matter is filed here, or the poll interval ends. Stops with the host.
 /// </summary>
 internal sealed partial class MatterDispatcher(
     IMatterStore store,
@@ -14,6 +15,8 @@ internal sealed partial class MatterDispatcher(
     TimeProvider timeProvider,
     ILogger<MatterDispatcher> logger) : BackgroundService
 {
+    // Never disposed, on purpose: it creates no wait handle, and a filing request finishing after the host stopped may
+    // still call Wake().
     private readonly SemaphoreSlim _wake = new(0, 1);
     private long _idleUntilMs = -1;
 
@@ -106,12 +109,6 @@ internal sealed partial class MatterDispatcher(
             Interlocked.Exchange(ref _idleUntilMs, -1);
             await done.CancelAsync();
         }
-    }
-
-    public override void Dispose()
-    {
-        _wake.Dispose();
-        base.Dispose();
     }
 
     private static partial class Log

@@ -14,7 +14,8 @@ public sealed record MatterFigures(long Filed, long Due, long Answered, long OnT
 
 /// <summary>
 /// Where matters live. Every change is a conditional UPDATE (compare-and-set on the state, and for deliveries on the
-/// lease), so replicas sharing the store never both claim a delivery or both record an answer.
+/// lease), and deliveries are claimed with row locks that other replicas skip, so replicas sharing the store never both
+/// claim a delivery or both record an answer.
 /// </summary>
 public interface IMatterStore
 {
@@ -61,13 +62,16 @@ public interface IMatterStore
     Task<(IReadOnlyList<MatterRecord> Matters, int Total)> OverdueAsync(long nowMs, IReadOnlyCollection<string>? unitIds, int limit, CancellationToken cancellationToken);
 }
 
-/// <summary>The matters table in the gateway store. Portable SQL: INTEGER times, CASE instead of engine functions.</summary>
+/// <summary>
+/// The matters table in the gateway store, on SQLite or PostgreSQL. Portable SQL: unix-ms times, CASE instead of engine
+/// functions, quoted aliases where rows are read by column name (PostgreSQL folds unquoted ones to lower case).
+/// </summary>
 internal sealed class MatterStore(GatewayStore store) : IMatterStore
 {
     public const string Module = "matters";
 
-    /// <summary>Append, never edit one that has shipped.</summary>
-    public static readonly string[] Migrations =
+    /// <summary>Append, never edit one that has shipped; every version has its twin in <see cref="PostgresMigrations"/>.</summary>
+    public static readonly string[] SqliteMigrations =
     [
         """
         CREATE TABLE matters (
@@ -113,6 +117,56 @@ internal sealed class MatterStore(GatewayStore store) : IMatterStore
         """,
     ];
 
+    /// <summary>
+    /// The same versions as <see cref="SqliteMigrations"/>: BIGINT for unix-ms times (a long does not fit PostgreSQL's
+    /// INTEGER), INTEGER where the record holds an int (attempts, term, working days).
+    /// </summary>
+    public static readonly string[] PostgresMigrations =
+    [
+        """
+        CREATE TABLE matters (
+            matter_id             TEXT    NOT NULL PRIMARY KEY,
+            case_number           TEXT    NOT NULL,
+            action                TEXT    NOT NULL,
+            unit_id               TEXT    NOT NULL,
+            unit_kind             TEXT    NOT NULL,
+            subject_kind          TEXT    NOT NULL,
+            subject_masked        TEXT    NOT NULL,
+            subject_name          TEXT    NOT NULL,
+            subject_hash          TEXT    NOT NULL,
+            subject_identifier    TEXT,
+            asset_reference       TEXT    NOT NULL,
+            amount_yuan           TEXT,
+            term_months           INTEGER NOT NULL,
+            ruling_number         TEXT,
+            notice_number         TEXT    NOT NULL,
+            filed_by              TEXT    NOT NULL,
+            requester_hash        TEXT    NOT NULL,
+            filed_at_ms           BIGINT  NOT NULL,
+            deadline_ms           BIGINT  NOT NULL,
+            deadline_working_days INTEGER NOT NULL,
+            state                 TEXT    NOT NULL,
+            delivered_at_ms       BIGINT,
+            acceptance_number     TEXT,
+            attempts              INTEGER NOT NULL,
+            next_attempt_ms       BIGINT,
+            last_error            TEXT,
+            lease_owner           TEXT,
+            lease_until_ms        BIGINT,
+            outcome               TEXT,
+            reason                TEXT,
+            executed_amount_yuan  TEXT,
+            receipt_number        TEXT,
+            answered_at_ms        BIGINT,
+            answered_by           TEXT);
+        CREATE INDEX ix_matters_case ON matters (case_number, filed_at_ms);
+        CREATE INDEX ix_matters_unit ON matters (unit_id, filed_at_ms);
+        CREATE INDEX ix_matters_filed ON matters (filed_at_ms);
+        CREATE INDEX ix_matters_delivery ON matters (state, next_attempt_ms);
+        CREATE INDEX ix_matters_deadline ON matters (state, deadline_ms);
+        """,
+    ];
+
     private const string Columns = """
         matter_id AS MatterId, case_number AS CaseNumber, action AS Action, unit_id AS UnitId, unit_kind AS UnitKind,
         subject_kind AS SubjectKind, subject_masked AS SubjectMasked, subject_name AS SubjectName, subject_hash AS SubjectHash,
@@ -127,14 +181,15 @@ internal sealed class MatterStore(GatewayStore store) : IMatterStore
         """;
 
     // The figures of one group of matters as of @AsOf (definitions in sla.proto). An answer at or before @AsOf counts;
-    // a deadline at or before @AsOf has passed.
+    // a deadline at or before @AsOf has passed. Aliases are quoted: the rows are read by name, and PostgreSQL would
+    // hand back "filed" for an unquoted Filed.
     private const string FigureColumns = """
-        COUNT(*) AS Filed,
-        SUM(CASE WHEN deadline_ms <= @AsOf OR (answered_at_ms IS NOT NULL AND answered_at_ms <= @AsOf AND answered_at_ms < deadline_ms) THEN 1 ELSE 0 END) AS Due,
-        SUM(CASE WHEN answered_at_ms IS NOT NULL AND answered_at_ms <= @AsOf THEN 1 ELSE 0 END) AS Answered,
-        SUM(CASE WHEN answered_at_ms IS NOT NULL AND answered_at_ms <= @AsOf AND answered_at_ms < deadline_ms THEN 1 ELSE 0 END) AS OnTime,
-        SUM(CASE WHEN deadline_ms <= @AsOf AND (answered_at_ms IS NULL OR answered_at_ms > @AsOf) THEN 1 ELSE 0 END) AS Overdue,
-        SUM(CASE WHEN answered_at_ms IS NOT NULL AND answered_at_ms <= @AsOf AND answered_at_ms >= deadline_ms THEN 1 ELSE 0 END) AS Late
+        COUNT(*) AS "Filed",
+        SUM(CASE WHEN deadline_ms <= @AsOf OR (answered_at_ms IS NOT NULL AND answered_at_ms <= @AsOf AND answered_at_ms < deadline_ms) THEN 1 ELSE 0 END) AS "Due",
+        SUM(CASE WHEN answered_at_ms IS NOT NULL AND answered_at_ms <= @AsOf THEN 1 ELSE 0 END) AS "Answered",
+        SUM(CASE WHEN answered_at_ms IS NOT NULL AND answered_at_ms <= @AsOf AND answered_at_ms < deadline_ms THEN 1 ELSE 0 END) AS "OnTime",
+        SUM(CASE WHEN deadline_ms <= @AsOf AND (answered_at_ms IS NULL OR answered_at_ms > @AsOf) THEN 1 ELSE 0 END) AS "Overdue",
+        SUM(CASE WHEN answered_at_ms IS NOT NULL AND answered_at_ms <= @AsOf AND answered_at_ms >= deadline_ms THEN 1 ELSE 0 END) AS "Late"
         """;
 
     public async Task InsertAsync(MatterRecord matter, CancellationToken cancellationToken)
@@ -192,36 +247,49 @@ internal sealed class MatterStore(GatewayStore store) : IMatterStore
 
     public async Task<IReadOnlyList<MatterRecord>> ClaimDeliveriesAsync(string owner, long nowMs, long leaseUntilMs, int limit, CancellationToken cancellationToken)
     {
+        var parameters = new { Owner = owner, LeaseUntilMs = leaseUntilMs, MatterLifecycle.Dispatched, NowMs = nowMs, Limit = limit };
         await using var connection = await store.OpenAsync(cancellationToken);
-        var candidates = await connection.QueryAsync<string>(new CommandDefinition(
-            """
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        // PostgreSQL: the due rows are locked until COMMIT and rows another replica is claiming right now are skipped, so
+        // two replicas claiming at once get disjoint sets. SQLite: the transaction holds the file's write lock already.
+        var candidates = (await connection.QueryAsync<string>(new CommandDefinition(
+            $"""
             SELECT matter_id FROM matters
             WHERE state = @Dispatched AND next_attempt_ms IS NOT NULL AND next_attempt_ms <= @NowMs
                 AND (lease_until_ms IS NULL OR lease_until_ms <= @NowMs)
-            ORDER BY next_attempt_ms
-            LIMIT @Limit
+            ORDER BY next_attempt_ms, matter_id
+            LIMIT @Limit{store.ClaimRows}
             """,
-            new { MatterLifecycle.Dispatched, NowMs = nowMs, Limit = limit },
-            cancellationToken: cancellationToken));
-
-        var claimed = new List<MatterRecord>();
-        foreach (var matterId in candidates)
+            parameters,
+            transaction,
+            cancellationToken: cancellationToken))).ToList();
+        if (candidates.Count == 0)
         {
-            // Compare-and-set: of two replicas that saw the same candidate, only one updates the row.
-            var won = await connection.ExecuteAsync(new CommandDefinition(
-                """
-                UPDATE matters SET lease_owner = @Owner, lease_until_ms = @LeaseUntilMs
-                WHERE matter_id = @MatterId AND state = @Dispatched AND (lease_until_ms IS NULL OR lease_until_ms <= @NowMs)
-                """,
-                new { Owner = owner, LeaseUntilMs = leaseUntilMs, MatterId = matterId, MatterLifecycle.Dispatched, NowMs = nowMs },
-                cancellationToken: cancellationToken));
-            if (won == 1 && await FindAsync(matterId, cancellationToken) is { } matter)
-            {
-                claimed.Add(matter);
-            }
+            return [];
         }
 
-        return claimed;
+        var claim = new DynamicParameters(parameters);
+        var ids = GatewayStore.InList(claim, "MatterId", candidates);
+        // The lease condition again: the claim stays a compare-and-set even where the rows were not locked.
+        await connection.ExecuteAsync(new CommandDefinition(
+            $"""
+            UPDATE matters SET lease_owner = @Owner, lease_until_ms = @LeaseUntilMs
+            WHERE matter_id IN {ids} AND state = @Dispatched AND (lease_until_ms IS NULL OR lease_until_ms <= @NowMs)
+            """,
+            claim,
+            transaction,
+            cancellationToken: cancellationToken));
+        var claimed = await connection.QueryAsync<MatterRecord>(new CommandDefinition(
+            $"""
+            SELECT {Columns} FROM matters
+            WHERE matter_id IN {ids} AND lease_owner = @Owner AND lease_until_ms = @LeaseUntilMs
+            ORDER BY next_attempt_ms, matter_id
+            """,
+            claim,
+            transaction,
+            cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+        return [.. claimed];
     }
 
     public async Task MarkDeliveredAsync(string matterId, string owner, long atMs, int attempts, string? acceptanceNumber, CancellationToken cancellationToken)
@@ -295,16 +363,17 @@ internal sealed class MatterStore(GatewayStore store) : IMatterStore
 
     public async Task<Dictionary<string, MatterFigures>> FiguresAsync(long fromMs, long toMs, long asOfMs, IReadOnlyCollection<string>? unitIds, CancellationToken cancellationToken)
     {
-        var filter = unitIds is null ? string.Empty : "AND unit_id IN @UnitIds";
+        var parameters = new DynamicParameters(new { FromMs = fromMs, ToMs = toMs, AsOf = asOfMs, MatterLifecycle.Filing });
+        var filter = unitIds is null ? string.Empty : "AND unit_id IN " + GatewayStore.InList(parameters, "UnitId", unitIds);
         await using var connection = await store.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync(new CommandDefinition(
             $"""
-            SELECT unit_id AS GroupKey, {FigureColumns}
+            SELECT unit_id AS "GroupKey", {FigureColumns}
             FROM matters
             WHERE filed_at_ms >= @FromMs AND filed_at_ms < @ToMs AND state <> @Filing {filter}
             GROUP BY unit_id
             """,
-            new { FromMs = fromMs, ToMs = toMs, AsOf = asOfMs, UnitIds = unitIds, MatterLifecycle.Filing },
+            parameters,
             cancellationToken: cancellationToken));
         var figures = new Dictionary<string, MatterFigures>(StringComparer.Ordinal);
         foreach (IDictionary<string, object?> row in rows)
@@ -320,7 +389,7 @@ internal sealed class MatterStore(GatewayStore store) : IMatterStore
         await using var connection = await store.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync(new CommandDefinition(
             $"""
-            SELECT (filed_at_ms + 28800000) / 86400000 AS DayNumber, {FigureColumns}
+            SELECT (filed_at_ms + 28800000) / 86400000 AS "DayNumber", {FigureColumns}
             FROM matters
             WHERE unit_id = @UnitId AND filed_at_ms >= @FromMs AND filed_at_ms < @ToMs AND state <> @Filing
             GROUP BY (filed_at_ms + 28800000) / 86400000
@@ -338,9 +407,9 @@ internal sealed class MatterStore(GatewayStore store) : IMatterStore
 
     public async Task<(IReadOnlyList<MatterRecord> Matters, int Total)> OverdueAsync(long nowMs, IReadOnlyCollection<string>? unitIds, int limit, CancellationToken cancellationToken)
     {
-        var filter = unitIds is null ? string.Empty : "AND unit_id IN @UnitIds";
+        var parameters = new DynamicParameters(new { MatterLifecycle.Dispatched, MatterLifecycle.Delivered, NowMs = nowMs, Limit = limit });
+        var filter = unitIds is null ? string.Empty : "AND unit_id IN " + GatewayStore.InList(parameters, "UnitId", unitIds);
         var where = $"state IN (@Dispatched, @Delivered) AND deadline_ms <= @NowMs {filter}";
-        var parameters = new { MatterLifecycle.Dispatched, MatterLifecycle.Delivered, NowMs = nowMs, UnitIds = unitIds, Limit = limit };
         await using var connection = await store.OpenAsync(cancellationToken);
         var total = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             $"SELECT COUNT(*) FROM matters WHERE {where}", parameters, cancellationToken: cancellationToken));
@@ -349,7 +418,8 @@ internal sealed class MatterStore(GatewayStore store) : IMatterStore
         return ([.. rows], (int)total);
     }
 
-    // Aggregates have no declared column type, so engines (and SQLite per row) differ in the CLR type they hand back.
+    // Aggregates have no declared column type, so engines (and SQLite per row) differ in the CLR type they hand back
+    // (PostgreSQL: bigint for COUNT and for SUM of an INTEGER expression).
     private static long Long(object? value) => value is null or DBNull ? 0 : Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture);
 
     private static MatterFigures FiguresOf(IDictionary<string, object?> row) =>

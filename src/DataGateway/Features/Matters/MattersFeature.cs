@@ -11,7 +11,7 @@ internal static class MattersFeature
     public static WebApplicationBuilder AddMatters(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<MatterOptions>().BindConfiguration("Matters").ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddStoreSchema(MatterStore.Module, MatterStore.Migrations, MatterStore.Migrations /* PORT: PostgreSQL migrations */);
+        builder.Services.AddStoreSchema(MatterStore.Module, MatterStore.SqliteMigrations, MatterStore.PostgresMigrations);
         builder.Services.AddSingleton<IMatterStore, MatterStore>();
         builder.Services.AddSingleton<MatterValidator>();
         builder.Services.AddSingleton<MatterDelivery>();

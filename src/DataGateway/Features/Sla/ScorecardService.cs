@@ -26,7 +26,9 @@ internal sealed record SlaWindow(DateTimeOffset From, DateTimeOffset To, DateTim
 /// <summary>
 /// Scorecards from durable records only: query outcomes from sla_unit_minutes (this replica's latest counts are written
 /// first, so the figures are live), matter figures from the matters table, so they are the same on every replica and
-/// after a restart. The circuit state is the one live, per-replica figure.
+/// after a restart. Two differences between replicas remain, both documented: queries another replica counted since its
+/// last flush appear within <see cref="SlaOptions.OutcomeFlushIntervalMs"/>, and the circuit state is each replica's
+/// own live breaker.
 /// </summary>
 internal sealed partial class ScorecardService(
     UnitCatalog catalog,

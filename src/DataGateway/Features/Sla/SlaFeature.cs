@@ -29,7 +29,7 @@ internal static class SlaFeature
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(new WorkingDayCalendar(options.Calendar));
         builder.Services.AddSingleton<MatterDeadlines>();
-        builder.Services.AddStoreSchema(SlaStore.Module, SlaStore.Migrations, SlaStore.Migrations /* PORT: PostgreSQL migrations */);
+        builder.Services.AddStoreSchema(SlaStore.Module, SlaStore.SqliteMigrations, SlaStore.PostgresMigrations);
         builder.Services.AddSingleton<SlaStore>();
         builder.Services.AddSingleton<UnitOutcomeRecorder>();
         builder.Services.AddSingleton<IUnitOutcomeRecorder>(services => services.GetRequiredService<UnitOutcomeRecorder>());

@@ -23,9 +23,10 @@ internal sealed record QueryFigures(long Asked, long Answered, long TimedOut, lo
 }
 
 /// <summary>
-/// The SLA's own table: query outcomes per unit and minute (sla_unit_minutes), added to by every replica. Minutes are
-/// unix milliseconds of the minute's start (INTEGER), so periods and days are integer arithmetic in any SQL engine.
-/// Matter figures are read from the matters table by <see cref="Matters.IMatterStore"/>.
+/// The SLA's own table: query outcomes per unit and minute (sla_unit_minutes), added to by every replica: a flush adds
+/// its counts to the row (the larger maximum latency wins), so two replicas flushing the same unit-minute sum up rather
+/// than overwrite each other. Minutes are unix milliseconds of the minute's start, so periods and days are integer
+/// arithmetic in any SQL engine. Matter figures are read from the matters table by <see cref="Matters.IMatterStore"/>.
 /// </summary>
 internal sealed class SlaStore(GatewayStore store)
 {
@@ -37,8 +38,8 @@ internal sealed class SlaStore(GatewayStore store)
 
     private static readonly string BucketColumns = string.Join(", ", Enumerable.Range(0, LatencyBuckets.Count).Select(i => $"lat_b{i}"));
 
-    /// <summary>Append, never edit one that has shipped.</summary>
-    public static readonly string[] Migrations =
+    /// <summary>Append, never edit one that has shipped; every version has its twin in <see cref="PostgresMigrations"/>.</summary>
+    public static readonly string[] SqliteMigrations =
     [
         $"""
         CREATE TABLE sla_unit_minutes (
@@ -51,6 +52,25 @@ internal sealed class SlaStore(GatewayStore store)
             latency_sum_ms INTEGER NOT NULL,
             latency_max_ms INTEGER NOT NULL,
             {string.Join(",\n    ", Enumerable.Range(0, LatencyBuckets.Count).Select(i => $"lat_b{i} INTEGER NOT NULL"))},
+            PRIMARY KEY (unit_id, minute_ms));
+        CREATE INDEX ix_sla_unit_minutes_minute ON sla_unit_minutes (minute_ms);
+        """,
+    ];
+
+    /// <summary>The same versions as <see cref="SqliteMigrations"/>, with BIGINT times and counters (the parameters are longs).</summary>
+    public static readonly string[] PostgresMigrations =
+    [
+        $"""
+        CREATE TABLE sla_unit_minutes (
+            unit_id        TEXT   NOT NULL,
+            minute_ms      BIGINT NOT NULL,
+            asked          BIGINT NOT NULL,
+            answered       BIGINT NOT NULL,
+            timed_out      BIGINT NOT NULL,
+            failed         BIGINT NOT NULL,
+            latency_sum_ms BIGINT NOT NULL,
+            latency_max_ms BIGINT NOT NULL,
+            {string.Join(",\n    ", Enumerable.Range(0, LatencyBuckets.Count).Select(i => $"lat_b{i} BIGINT NOT NULL"))},
             PRIMARY KEY (unit_id, minute_ms));
         CREATE INDEX ix_sla_unit_minutes_minute ON sla_unit_minutes (minute_ms);
         """,
@@ -70,7 +90,9 @@ internal sealed class SlaStore(GatewayStore store)
     {
         await using var connection = await store.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        foreach (var (key, counts) in batch)
+        // Rows in one order on every replica: two flushes touching the same unit-minutes then queue behind each other's
+        // row locks instead of deadlocking (PostgreSQL would abort one of them).
+        foreach (var (key, counts) in batch.OrderBy(e => e.Key.UnitId, StringComparer.Ordinal).ThenBy(e => e.Key.MinuteMs))
         {
             var parameters = new DynamicParameters();
             parameters.Add("UnitId", key.UnitId);
@@ -103,16 +125,16 @@ internal sealed class SlaStore(GatewayStore store)
     /// <summary>Per unit, the outcomes of queries in [fromMs, toMs); <paramref name="unitIds"/> null for every unit.</summary>
     public async Task<Dictionary<string, QueryFigures>> QueryFiguresAsync(long fromMs, long toMs, IReadOnlyCollection<string>? unitIds, CancellationToken cancellationToken)
     {
-        var filter = unitIds is null ? string.Empty : "AND unit_id IN @UnitIds";
+        var parameters = new DynamicParameters(new { FromMs = fromMs, ToMs = toMs });
+        var filter = unitIds is null ? string.Empty : "AND unit_id IN " + GatewayStore.InList(parameters, "UnitId", unitIds);
         var sql = $"""
-            SELECT unit_id AS UnitId, SUM(asked) AS Asked, SUM(answered) AS Answered, SUM(timed_out) AS TimedOut, SUM(failed) AS Failed,
-                SUM(latency_sum_ms) AS LatencySumMs, MAX(latency_max_ms) AS LatencyMaxMs, {SumOfBuckets()}
+            SELECT unit_id AS "UnitId", {SumColumns}
             FROM sla_unit_minutes
             WHERE minute_ms >= @FromMs AND minute_ms < @ToMs {filter}
             GROUP BY unit_id
             """;
         await using var connection = await store.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync(new CommandDefinition(sql, new { FromMs = fromMs, ToMs = toMs, UnitIds = unitIds }, cancellationToken: cancellationToken));
+        var rows = await connection.QueryAsync(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
         var figures = new Dictionary<string, QueryFigures>(StringComparer.Ordinal);
         foreach (IDictionary<string, object?> row in rows)
         {
@@ -126,9 +148,7 @@ internal sealed class SlaStore(GatewayStore store)
     public async Task<Dictionary<long, QueryFigures>> DailyQueryFiguresAsync(string unitId, long fromMs, long toMs, CancellationToken cancellationToken)
     {
         var sql = $"""
-            SELECT (minute_ms + {DistrictOffsetMs}) / {DayMs} AS DayNumber, SUM(asked) AS Asked, SUM(answered) AS Answered,
-                SUM(timed_out) AS TimedOut, SUM(failed) AS Failed, SUM(latency_sum_ms) AS LatencySumMs, MAX(latency_max_ms) AS LatencyMaxMs,
-                {SumOfBuckets()}
+            SELECT (minute_ms + {DistrictOffsetMs}) / {DayMs} AS "DayNumber", {SumColumns}
             FROM sla_unit_minutes
             WHERE unit_id = @UnitId AND minute_ms >= @FromMs AND minute_ms < @ToMs
             GROUP BY (minute_ms + {DistrictOffsetMs}) / {DayMs}
@@ -144,8 +164,12 @@ internal sealed class SlaStore(GatewayStore store)
         return figures;
     }
 
-    private static string SumOfBuckets() =>
-        string.Join(", ", Enumerable.Range(0, LatencyBuckets.Count).Select(i => $"SUM(lat_b{i}) AS B{i}"));
+    // Aliases are quoted because the rows are read by name and PostgreSQL folds unquoted ones to lower case. SUM of a
+    // BIGINT is numeric there and bigint in SQLite: ToFigures converts either.
+    private static readonly string SumColumns =
+        """SUM(asked) AS "Asked", SUM(answered) AS "Answered", SUM(timed_out) AS "TimedOut", SUM(failed) AS "Failed", """
+        + """SUM(latency_sum_ms) AS "LatencySumMs", MAX(latency_max_ms) AS "LatencyMaxMs", """
+        + string.Join(", ", Enumerable.Range(0, LatencyBuckets.Count).Select(i => $"SUM(lat_b{i}) AS \"B{i}\""));
 
     private static QueryFigures ToFigures(IDictionary<string, object?> row)
     {

@@ -7,11 +7,18 @@ namespace DataGateway.Features.Sla;
 /// Per unit and minute counters of query outcomes, kept in memory and added to the store's totals in one transaction
 /// per flush (by <see cref="UnitOutcomeFlusher"/>, before every scorecard read, and when the gateway stops). Replicas
 /// add to the same rows, so totals are the sum over replicas. A flush that fails keeps its counts for the next one.
+/// <para>
+/// These counts are the only SLA figures that live in one replica's memory, and only until its next flush: a scorecard
+/// read writes this replica's counts first, and another replica's reach the store within
+/// <see cref="SlaOptions.OutcomeFlushIntervalMs"/> (or when it stops). Scorecards are read from the store alone, so two
+/// replicas asked at once answer alike except for queries counted elsewhere in the last flush interval.
+/// </para>
 /// </summary>
 internal sealed partial class UnitOutcomeRecorder(SlaStore store, ILogger<UnitOutcomeRecorder> logger) : IUnitOutcomeRecorder, IDisposable
 {
     private readonly Lock _lock = new();
     private readonly SemaphoreSlim _flushing = new(1, 1);
+    private int _disposed;
     private Dictionary<OutcomeKey, OutcomeCounts> _pending = [];
 
     public void Record(UnitDefinition unit, UnitAnswer answer, DateTimeOffset at)
@@ -86,7 +93,17 @@ internal sealed partial class UnitOutcomeRecorder(SlaStore store, ILogger<UnitOu
         }
     }
 
-    public void Dispose() => _flushing.Dispose();
+    public void Dispose()
+    {
+        // Called twice (the container tracks this instance under both of its registrations). A flush still writing when
+        // the container disposes its singletons (a slow stop the host gave up waiting for) holds the semaphore and
+        // releases it when done: it is left undisposed then (it owns no wait handle), so that release never meets a
+        // disposed object.
+        if (Interlocked.Exchange(ref _disposed, 1) == 0 && _flushing.Wait(0))
+        {
+            _flushing.Dispose();
+        }
+    }
 
     private static partial class Log
     {
@@ -196,7 +213,12 @@ internal static class LatencyBuckets
 /// Writes the counted outcomes every <see cref="SlaOptions.OutcomeFlushIntervalMs"/>, and once more on stopping; once a
 /// day it deletes minutes older than <see cref="SlaOptions.OutcomeRetentionDays"/> (every replica may: the delete is idempotent).
 /// </summary>
-internal sealed class UnitOutcomeFlusher(UnitOutcomeRecorder recorder, SlaStore store, SlaOptions options, TimeProvider timeProvider) : BackgroundService
+internal sealed partial class UnitOutcomeFlusher(
+    UnitOutcomeRecorder recorder,
+    SlaStore store,
+    SlaOptions options,
+    TimeProvider timeProvider,
+    ILogger<UnitOutcomeFlusher> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -232,9 +254,20 @@ internal sealed class UnitOutcomeFlusher(UnitOutcomeRecorder recorder, SlaStore 
         {
             await recorder.FlushAsync(cancellationToken);
         }
-        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The host stopped waiting (a flush still in progress holds the turn): stopping must not fail because of it.
+            Log.StoppedUnflushed(logger);
+        }
+        catch (Exception)
         {
             // Logged by the recorder; nothing more can be done while stopping.
         }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 72, Level = LogLevel.Warning, Message = "The gateway stopped before its last unit outcome counters were written; up to one flush interval of query figures is missing")]
+        public static partial void StoppedUnflushed(ILogger logger);
     }
 }

@@ -57,6 +57,24 @@ internal sealed class GatewayStore : IAsyncDisposable
     /// </summary>
     public string ClaimRows => Engine == StoreEngine.Postgres ? " FOR UPDATE SKIP LOCKED" : string.Empty;
 
+    /// <summary>
+    /// "(@Name0, @Name1, …)" with one parameter per value, or "(NULL)" (matches nothing) for none: the portable IN list.
+    /// Dapper expands a list parameter into such a list on SQLite but hands it to Npgsql as one array, which IN does
+    /// not take.
+    /// </summary>
+    public static string InList(DynamicParameters parameters, string name, IEnumerable<string> values)
+    {
+        var names = new List<string>();
+        foreach (var value in values)
+        {
+            var parameter = name + names.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            parameters.Add(parameter, value);
+            names.Add("@" + parameter);
+        }
+
+        return names.Count == 0 ? "(NULL)" : $"({string.Join(", ", names)})";
+    }
+
     public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
         if (_postgres is not null)

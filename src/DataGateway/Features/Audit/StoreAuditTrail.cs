@@ -6,8 +6,8 @@ using DataGateway.Features.Store;
 namespace DataGateway.Features.Audit;
 
 /// <summary>
-/// The audit trail in the gateway store. Appends are serialised in the process (one chain, one writer at a time) and,
-/// across processes sharing the file, by SQLite's write lock, taken before the last hash is read.
+/// The audit trail in the gateway store, on either engine. One chain for the whole deployment, however many replicas
+/// append to it.
 /// <para>
 /// Group commit: appends that arrive while a write is in progress wait in a queue, and the next writer commits all of
 /// them in one transaction with one sync. Each caller still gets its record back only once that transaction is durable,
@@ -15,15 +15,35 @@ namespace DataGateway.Features.Audit;
 /// after another (measured by bench S1/S2: a synced commit per query capped integrated queries at a few hundred per
 /// second on a busy disk and put its queueing into every query's latency).
 /// </para>
+/// <para>
+/// Ordering across replicas: each replica keeps its own in-process group commit (one writer per process, the
+/// semaphore below), and every group's transaction takes the store's "audit-chain" lock
+/// (<see cref="GatewayStore.LockAsync"/>) before it reads the last sequence and hash. So groups from all replicas are serialised by the database itself: a
+/// group reads the link its predecessor committed, numbers its records from the next sequence and chains from that
+/// hash, and the trail stays one gap-free chain with no coordinator besides the store. On SQLite the lock is the file's
+/// write lock (transactions begin IMMEDIATE); on PostgreSQL a transaction-scoped advisory lock, released by COMMIT after
+/// the group is visible, and under READ COMMITTED the SELECT after it sees that commit. The primary key on sequence is
+/// the last line of defence: a group that somehow chained from a stale link fails whole and is reported unavailable,
+/// never stored as a fork. The lock is held for one group's inserts only, so N replicas cost one lock hand-over per
+/// group, not per record.
+/// </para>
+/// <para>
+/// Records do not say which replica wrote them. A replica id is not part of the access (who looked at whom, why), and
+/// one stored outside the hash could be changed without breaking the chain, so it would be a claim the auditor cannot
+/// check; the request id leads to the replica's logs when that is wanted.
+/// </para>
 /// </summary>
-internal sealed partial class SqliteAuditTrail(
+internal sealed partial class StoreAuditTrail(
     GatewayStore store,
     KeyedHasher hasher,
     TimeProvider timeProvider,
-    ILogger<SqliteAuditTrail> logger) : IAuditTrail, IDisposable
+    ILogger<StoreAuditTrail> logger) : IAuditTrail, IDisposable
 {
     /// <summary>At most this many records in one transaction; later ones go in the next.</summary>
     private const int MaxGroup = 512;
+
+    /// <summary>The store lock that serialises appends of every replica to the one chain.</summary>
+    private const string ChainLock = "audit-chain";
 
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly System.Collections.Concurrent.ConcurrentQueue<PendingAppend> _queue = new();
@@ -97,7 +117,8 @@ internal sealed partial class SqliteAuditTrail(
         }
         catch (Exception ex)
         {
-            // Whatever went wrong (disk full, file locked or read-only, table missing), none of the group was recorded.
+            // Whatever went wrong (disk full, file locked or read-only, database unreachable, table missing), none of the
+            // group was recorded.
             foreach (var append in group)
             {
                 Log.AppendFailed(logger, ex, append.Access.Kind, append.Access.RequestId);
@@ -110,10 +131,22 @@ internal sealed partial class SqliteAuditTrail(
     private async Task<AuditRecord[]> WriteAsync(List<PendingAppend> group)
     {
         await using var connection = await store.OpenAsync(CancellationToken.None);
-        // The store runs in WAL mode; FULL syncs the WAL on every commit, so a committed record survives a power cut.
-        await connection.ExecuteAsync("PRAGMA synchronous = FULL;");
-        // Microsoft.Data.Sqlite begins IMMEDIATE: the write lock is held from before the last hash is read.
+        if (store.Engine == StoreEngine.Sqlite)
+        {
+            // SQLite only. The store runs in WAL mode; FULL syncs the WAL on every commit, so a committed record survives
+            // a power cut.
+            await connection.ExecuteAsync("PRAGMA synchronous = FULL;");
+        }
+
+        // Held from before the last link is read until the group is committed: see the class remarks on ordering.
         await using var transaction = await connection.BeginTransactionAsync(CancellationToken.None);
+        await store.LockAsync(connection, transaction, ChainLock, CancellationToken.None);
+        if (store.Engine == StoreEngine.Postgres)
+        {
+            // PostgreSQL only. A commit waits for its WAL flush with synchronous_commit on, the server's default; a
+            // server tuned to "off" for other data must still not lose an audit record its caller was told is stored.
+            await connection.ExecuteAsync(new CommandDefinition("SET LOCAL synchronous_commit = on", transaction: transaction));
+        }
         var last = await connection.QueryFirstOrDefaultAsync<LastLink>(new CommandDefinition(
             $"SELECT sequence AS Sequence, hash AS Hash FROM {AuditRow.Table} ORDER BY sequence DESC LIMIT 1",
             transaction: transaction));

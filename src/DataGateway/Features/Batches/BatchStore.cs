@@ -10,8 +10,15 @@ using Google.Protobuf.WellKnownTypes;
 namespace DataGateway.Features.Batches;
 
 /// <summary>
-/// Batches in the gateway store (SQLite). The SQL is plain and portable (TEXT, INTEGER, BLOB, ON CONFLICT upserts);
-/// where SQLite's locking is what makes it safe, a comment says what PostgreSQL needs instead.
+/// Batches in the gateway store, on SQLite or PostgreSQL. The SQL is plain and shared by both engines (TEXT, INTEGER,
+/// ON CONFLICT upserts, UPDATE … RETURNING); the schema is written once per engine.
+/// <para>
+/// Replicas: subjects are handed out as leases (state, owner, token, expiry). A claim takes PENDING subjects and
+/// LEASED ones whose lease has expired; on PostgreSQL its claiming SELECT skips rows another replica is claiming at
+/// that moment (<see cref="GatewayStore.ClaimRows"/>), so concurrent claims are disjoint and never wait for each other,
+/// and on SQLite the transaction holds the file's write lock. Storing a result requires the lease token, so a replica
+/// whose lease expired and was taken over cannot store a second result.
+/// </para>
 /// <para>
 /// A subject's plain identifier is kept only while it is PENDING or LEASED: the runner must be able to ask about it
 /// after a restart. The update that stores its answers also clears it; cancelling clears it too. From then on the
@@ -19,11 +26,11 @@ namespace DataGateway.Features.Batches;
 /// show).
 /// </para>
 /// </summary>
-internal sealed class SqliteBatchStore(GatewayStore store) : IBatchStore
+internal sealed class BatchStore(GatewayStore store) : IBatchStore
 {
     public const string Module = "batches";
 
-    /// <summary>The feature's migrations, oldest first; append, never edit one that has shipped.</summary>
+    /// <summary>The feature's SQLite migrations, oldest first; append, never edit one that has shipped.</summary>
     public static readonly string[] Migrations =
     [
         """
@@ -62,6 +69,70 @@ internal sealed class SqliteBatchStore(GatewayStore store) : IBatchStore
             attempts          INTEGER NOT NULL DEFAULT 0,
             complete          INTEGER,
             answers           BLOB,
+            detail            TEXT,
+            answered_at       TEXT,
+            PRIMARY KEY (batch_id, position),
+            -- A plain identifier only while the subject still has to be asked about.
+            CHECK (identifier IS NULL OR state IN ('PENDING', 'LEASED')));
+        CREATE INDEX ix_batch_subjects_work ON batch_subjects (batch_id, state, position);
+        CREATE INDEX ix_batch_subjects_lease_owner ON batch_subjects (lease_owner);
+        CREATE TABLE batch_unit_tallies (
+            batch_id     TEXT    NOT NULL REFERENCES batches (batch_id) ON DELETE CASCADE,
+            unit_id      TEXT    NOT NULL,
+            position     INTEGER NOT NULL,
+            unit_name    TEXT    NOT NULL,
+            ok           INTEGER NOT NULL DEFAULT 0,
+            not_found    INTEGER NOT NULL DEFAULT 0,
+            timeout      INTEGER NOT NULL DEFAULT 0,
+            unavailable  INTEGER NOT NULL DEFAULT 0,
+            error        INTEGER NOT NULL DEFAULT 0,
+            circuit_open INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (batch_id, unit_id));
+        """,
+    ];
+
+    /// <summary>
+    /// The same versions for PostgreSQL: BIGINT for the lease expiry (unix ms), BYTEA for the answers; the rest as on
+    /// SQLite, so both engines read and write the same values. Append, never edit one that has shipped.
+    /// </summary>
+    public static readonly string[] PostgresMigrations =
+    [
+        """
+        CREATE TABLE batches (
+            batch_id       TEXT    NOT NULL PRIMARY KEY,
+            owner_subject  TEXT    NOT NULL,
+            owner_roles    TEXT    NOT NULL,
+            owner_court    TEXT,
+            case_number    TEXT,
+            asset_kinds    TEXT    NOT NULL,
+            fresh          INTEGER NOT NULL,
+            state          TEXT    NOT NULL CHECK (state IN ('QUEUED', 'RUNNING', 'COMPLETED', 'CANCELLED')),
+            rows_submitted INTEGER NOT NULL,
+            total          INTEGER NOT NULL,
+            done           INTEGER NOT NULL DEFAULT 0,
+            failed         INTEGER NOT NULL DEFAULT 0,
+            created_at     TEXT    NOT NULL,
+            updated_at     TEXT    NOT NULL,
+            finished_at    TEXT);
+        CREATE INDEX ix_batches_state ON batches (state, created_at);
+        CREATE INDEX ix_batches_owner ON batches (owner_subject, created_at);
+        CREATE TABLE batch_subjects (
+            batch_id          TEXT    NOT NULL REFERENCES batches (batch_id) ON DELETE CASCADE,
+            position          INTEGER NOT NULL,
+            row_indexes       TEXT    NOT NULL,
+            case_number       TEXT    NOT NULL,
+            identifier_kind   TEXT    NOT NULL CHECK (identifier_kind IN ('ID_NUMBER', 'CREDIT_CODE')),
+            identifier        TEXT,
+            identifier_hash   TEXT    NOT NULL,
+            identifier_masked TEXT    NOT NULL,
+            name              TEXT    NOT NULL,
+            state             TEXT    NOT NULL CHECK (state IN ('PENDING', 'LEASED', 'ANSWERED', 'DENIED', 'CANCELLED')),
+            lease_owner       TEXT,
+            lease_token       TEXT,
+            lease_expires_at  BIGINT,
+            attempts          INTEGER NOT NULL DEFAULT 0,
+            complete          INTEGER,
+            answers           BYTEA,
             detail            TEXT,
             answered_at       TEXT,
             PRIMARY KEY (batch_id, position),
@@ -182,8 +253,6 @@ internal sealed class SqliteBatchStore(GatewayStore store) : IBatchStore
     {
         await using var connection = await store.OpenAsync(cancellationToken);
         await ForgetFreedBytesAsync(connection);
-        // Microsoft.Data.Sqlite begins IMMEDIATE: no runner can store a result between the state read and the update.
-        // PostgreSQL: SELECT ... FOR UPDATE on the batch row.
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var state = await connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(
             "SELECT state FROM batches WHERE batch_id = @BatchId AND owner_subject = @Owner",
@@ -197,12 +266,18 @@ internal sealed class SqliteBatchStore(GatewayStore store) : IBatchStore
 
         if (state is "QUEUED" or "RUNNING")
         {
+            // SQLite: the transaction is IMMEDIATE, so no runner stores a result between the read and the updates.
+            // PostgreSQL (READ COMMITTED): a runner may store one meanwhile. Updating the subjects waits for any runner
+            // storing a result right now and then skips the subject it finished; the batch's own update re-checks the
+            // state, so a batch whose last subject was just stored stays COMPLETED. Both lock a subject before the
+            // batch row, as storing a result does, so the two cannot deadlock.
             await connection.ExecuteAsync(new CommandDefinition(
                 $"""
                 UPDATE batch_subjects
                    SET state = 'CANCELLED', identifier = NULL, lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL
                  WHERE batch_id = @BatchId AND state IN {Unfinished};
-                UPDATE batches SET state = 'CANCELLED', updated_at = @Now, finished_at = @Now WHERE batch_id = @BatchId;
+                UPDATE batches SET state = 'CANCELLED', updated_at = @Now, finished_at = @Now
+                 WHERE batch_id = @BatchId AND state IN ('QUEUED', 'RUNNING');
                 """,
                 new { BatchId = batchId, Now = Text(now) },
                 transaction,
@@ -218,9 +293,9 @@ internal sealed class SqliteBatchStore(GatewayStore store) : IBatchStore
         string replicaId, int limit, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken)
     {
         await using var connection = await store.OpenAsync(cancellationToken);
-        // Microsoft.Data.Sqlite begins IMMEDIATE: the write lock is taken before the reads, so two replicas cannot
-        // lease the same subject. PostgreSQL: SELECT ... FOR UPDATE SKIP LOCKED on batch_subjects, which also lets
-        // replicas claim side by side instead of one after another.
+        // SQLite: the transaction is IMMEDIATE, so the write lock is held from the first read and two replicas sharing
+        // the file claim one after the other. PostgreSQL: every row lock below is taken with SKIP LOCKED, so replicas
+        // claiming at once take disjoint subjects and none waits for another.
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var batches = (await connection.QueryAsync<ActiveBatchRow>(new CommandDefinition(
             """
@@ -233,7 +308,6 @@ internal sealed class SqliteBatchStore(GatewayStore store) : IBatchStore
             transaction: transaction,
             cancellationToken: cancellationToken))).AsList();
 
-        var nowMs = now.ToUnixTimeMilliseconds();
         var token = Guid.NewGuid().ToString("N");
         var claimed = new List<LeasedSubject>(limit);
         foreach (var batch in batches)
@@ -243,16 +317,34 @@ internal sealed class SqliteBatchStore(GatewayStore store) : IBatchStore
                 break;
             }
 
+            // One statement picks and leases. On PostgreSQL the picking SELECT locks the rows it picks and passes over
+            // rows another replica's claim holds; a row another claim leased and committed after this statement began
+            // is re-checked once locked and, now LEASED with a live lease, dropped. It is a WITH query so it runs once
+            // (a sub-SELECT under IN may be re-run per row, each run picking afresh). Expired leases are taken over:
+            // their holder is gone or too late, and its result will be refused by the token check.
             var subjects = (await connection.QueryAsync<WorkRow>(new CommandDefinition(
-                """
-                SELECT position AS Position, case_number AS CaseNumber, identifier_kind AS Kind, identifier AS Identifier, name AS Name
-                  FROM batch_subjects
-                 WHERE batch_id = @BatchId
-                   AND (state = 'PENDING' OR (state = 'LEASED' AND lease_expires_at < @Now))
-                 ORDER BY position
-                 LIMIT @Limit
+                $"""
+                WITH picked AS (
+                    SELECT position
+                      FROM batch_subjects
+                     WHERE batch_id = @BatchId
+                       AND (state = 'PENDING' OR (state = 'LEASED' AND lease_expires_at < @Now))
+                     ORDER BY position
+                     LIMIT @Limit{store.ClaimRows})
+                UPDATE batch_subjects
+                   SET state = 'LEASED', lease_owner = @Owner, lease_token = @Token, lease_expires_at = @Until, attempts = attempts + 1
+                 WHERE batch_id = @BatchId AND position IN (SELECT position FROM picked)
+                RETURNING position AS Position, case_number AS CaseNumber, identifier_kind AS Kind, identifier AS Identifier, name AS Name
                 """,
-                new { batch.BatchId, Now = nowMs, Limit = limit - claimed.Count },
+                new
+                {
+                    Owner = replicaId,
+                    Token = token,
+                    Until = leaseUntil.ToUnixTimeMilliseconds(),
+                    batch.BatchId,
+                    Now = now.ToUnixTimeMilliseconds(),
+                    Limit = limit - claimed.Count,
+                },
                 transaction,
                 cancellationToken: cancellationToken))).AsList();
             if (subjects.Count == 0)
@@ -260,19 +352,15 @@ internal sealed class SqliteBatchStore(GatewayStore store) : IBatchStore
                 continue;
             }
 
-            await connection.ExecuteAsync(new CommandDefinition(
-                """
-                UPDATE batch_subjects
-                   SET state = 'LEASED', lease_owner = @Owner, lease_token = @Token, lease_expires_at = @Until, attempts = attempts + 1
-                 WHERE batch_id = @BatchId AND position = @Position
-                """,
-                subjects.Select(s => new { Owner = replicaId, Token = token, Until = leaseUntil.ToUnixTimeMilliseconds(), batch.BatchId, s.Position }),
-                transaction,
-                cancellationToken: cancellationToken));
             if (batch.State == "QUEUED")
             {
+                // Never waits for the batch row either: its holder is claiming too (and marks it RUNNING), storing a
+                // result or cancelling. A batch left QUEUED meanwhile is marked by the next claim.
                 await connection.ExecuteAsync(new CommandDefinition(
-                    "UPDATE batches SET state = 'RUNNING', updated_at = @Now WHERE batch_id = @BatchId AND state = 'QUEUED'",
+                    $"""
+                    WITH queued AS (SELECT batch_id FROM batches WHERE batch_id = @BatchId AND state = 'QUEUED'{store.ClaimRows})
+                    UPDATE batches SET state = 'RUNNING', updated_at = @Now WHERE batch_id IN (SELECT batch_id FROM queued)
+                    """,
                     new { batch.BatchId, Now = Text(now) },
                     transaction,
                     cancellationToken: cancellationToken));
@@ -280,7 +368,8 @@ internal sealed class SqliteBatchStore(GatewayStore store) : IBatchStore
 
             var owner = new BatchOwner(batch.OwnerSubject, batch.OwnerRoles, batch.OwnerCourt);
             IReadOnlyList<string> kinds = batch.AssetKinds.Length == 0 ? [] : batch.AssetKinds.Split(',');
-            claimed.AddRange(subjects.Select(s => new LeasedSubject(
+            // RETURNING gives no order: the batch's order is restored here.
+            claimed.AddRange(subjects.OrderBy(s => s.Position).Select(s => new LeasedSubject(
                 batch.BatchId, (int)s.Position, token, owner, s.CaseNumber, ParseKind(s.Kind), s.Identifier, s.Name, kinds, batch.Fresh != 0)));
         }
 
@@ -389,18 +478,6 @@ internal sealed class SqliteBatchStore(GatewayStore store) : IBatchStore
         await transaction.CommitAsync(cancellationToken);
     }
 
-    public async Task<int> ReleaseAllAsync(string replicaId, CancellationToken cancellationToken)
-    {
-        await using var connection = await store.OpenAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition(
-            """
-            UPDATE batch_subjects SET state = 'PENDING', lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL
-             WHERE lease_owner = @Owner AND state = 'LEASED'
-            """,
-            new { Owner = replicaId },
-            cancellationToken: cancellationToken));
-    }
-
     private static async Task<Batch?> ReadBatchAsync(
         DbConnection connection, DbTransaction? transaction, string batchId, string owner, CancellationToken cancellationToken)
     {
@@ -501,11 +578,14 @@ internal sealed class SqliteBatchStore(GatewayStore store) : IBatchStore
     }
 
     /// <summary>
-    /// SQLite-specific: clearing the identifier column frees its bytes, and SQLite would leave them in the file's free
-    /// space; with secure_delete it overwrites them. (Older page images can stay in the WAL until the next checkpoint
-    /// wraps it.) PostgreSQL needs nothing here: VACUUM reclaims dead tuples.
+    /// Clearing the identifier column frees its bytes. SQLite would leave them in the file's free space; with
+    /// secure_delete it overwrites them (older page images can stay in the WAL until the next checkpoint wraps it).
+    /// PostgreSQL has no such switch: an UPDATE leaves the old row version, identifier included, as a dead tuple until
+    /// VACUUM (autovacuum) reclaims it and the space is reused, and in the WAL until it is recycled; its data files and
+    /// WAL archives must be protected as the live rows are.
     /// </summary>
-    private static Task ForgetFreedBytesAsync(DbConnection connection) => connection.ExecuteAsync("PRAGMA secure_delete = ON;");
+    private Task ForgetFreedBytesAsync(DbConnection connection) =>
+        store.Engine == StoreEngine.Sqlite ? connection.ExecuteAsync("PRAGMA secure_delete = ON;") : Task.CompletedTask;
 
     private static string Text(DateTimeOffset value) => value.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
 
@@ -515,7 +595,7 @@ internal sealed class SqliteBatchStore(GatewayStore store) : IBatchStore
 
     private static IdentifierKind ParseKind(string text) => text == "ID_NUMBER" ? IdentifierKind.IdNumber : IdentifierKind.CreditCode;
 
-    // Dapper fills these by property name; SQLite hands back INTEGER as long.
+    // Dapper fills these by property name, converting: SQLite hands back INTEGER as long, PostgreSQL INTEGER as int.
     private sealed class BatchRow
     {
         public string BatchId { get; set; } = string.Empty;

@@ -1,6 +1,6 @@
 namespace DataGateway.Features.Audit;
 
-internal sealed partial class SqliteAuditTrail
+internal sealed partial class StoreAuditTrail
 {
     // Neither message carries the subject: only the request id, which leads to the record, where it is a keyed hash.
     private static partial class Log
