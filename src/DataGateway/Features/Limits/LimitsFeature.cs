@@ -48,6 +48,15 @@ internal static class LimitsFeature
         builder.Services.Configure<KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestBodySize = limits.MaxRequestBytes);
         builder.Services.Configure<Grpc.AspNetCore.Server.GrpcServiceOptions>(grpc => grpc.MaxReceiveMessageSize = limits.MaxRequestBytes);
 
+        // With a shared Redis the budgets are shared by every replica; without one (the embedded default) they are
+        // this process's own.
+        var redis = builder.Configuration.GetSection("Redis").Get<Caching.RedisOptions>();
+        var shared = !string.IsNullOrWhiteSpace(redis?.Configuration);
+        if (shared)
+        {
+            builder.Services.AddSingleton<SharedRateBudget>();
+        }
+
         builder.Services.AddRateLimiter(options =>
         {
             // A token bucket per user: a burst up to a minute's budget is fine, a sustained flood is not. The bucket
@@ -55,19 +64,28 @@ internal static class LimitsFeature
             options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
             {
                 var (key, perMinute) = PartitionOf(context.User, context, limits);
-                return RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
+                if (!shared)
                 {
-                    TokenLimit = perMinute,
-                    TokensPerPeriod = perMinute >= 60 ? perMinute / 60 : 1,
-                    ReplenishmentPeriod = perMinute >= 60 ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(60.0 / perMinute),
-                    QueueLimit = 0,
-                    AutoReplenishment = true,
-                });
+                    return RateLimitPartition.GetTokenBucketLimiter(key, _ => LocalBucket(perMinute));
+                }
+
+                var budget = context.RequestServices.GetRequiredService<SharedRateBudget>();
+                return RateLimitPartition.Get(key, partition =>
+                    new SharedBucketLimiter(partition, perMinute, budget, new TokenBucketRateLimiter(LocalBucket(perMinute))));
             });
             options.OnRejected = OnRejectedAsync;
         });
         return builder;
     }
+
+    private static TokenBucketRateLimiterOptions LocalBucket(int perMinute) => new()
+    {
+        TokenLimit = perMinute,
+        TokensPerPeriod = perMinute >= 60 ? perMinute / 60 : 1,
+        ReplenishmentPeriod = perMinute >= 60 ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(60.0 / perMinute),
+        QueueLimit = 0,
+        AutoReplenishment = true,
+    };
 
     private static (string Key, int PerMinute) PartitionOf(ClaimsPrincipal user, HttpContext context, LimitsOptions limits)
     {
