@@ -176,7 +176,17 @@ public sealed class GatewayTestHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _channel.Dispose();
-        await _factory.DisposeAsync();
+        // Polly's pipelines wait for unit calls still in flight when they are disposed, sleeping on the host's clock
+        // (up to minutes); on a fake clock nobody advances that is forever. A stop that has not finished soon gets
+        // the time it would have had in production: the clock moves on until the calls time out and the host stops.
+        // (The factory's dispose blocks its thread, hence its own task.)
+        var stopping = Task.Run(async () => await _factory.DisposeAsync());
+        while (await Task.WhenAny(stopping, Task.Delay(TimeSpan.FromMilliseconds(200))) != stopping)
+        {
+            Time.Advance(TimeSpan.FromSeconds(5));
+        }
+
+        await stopping;
         await Simulator.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(DataDirectory, recursive: true);
