@@ -1,9 +1,13 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using DataGateway.Contracts.V1;
+using DataGateway.Domain.Catalog;
 using DataGateway.Domain.Identity;
+using DataGateway.Features.Units;
 using DataGateway.IntegrationTests.Infrastructure;
 using DataGateway.Simulator;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace DataGateway.IntegrationTests.Resilience;
 
@@ -11,7 +15,12 @@ public sealed class ResilienceTests
 {
     private static readonly Dictionary<string, string?> NoCache = new() { ["Caching:Enabled"] = "false" };
 
-    private static string RegistryId => GatewayTestHost.Catalog.UnitsAnswering(["REAL_ESTATE"]).Single().Id;
+    private static UnitDefinition Registry => GatewayTestHost.Catalog.UnitsAnswering(["REAL_ESTATE"]).Single();
+
+    private static string RegistryId => Registry.Id;
+
+    /// <summary>No cache, and one call slot for the registry, so a few concurrent queries are already more than it takes.</summary>
+    private static Dictionary<string, string?> OneRegistrySlot => new(NoCache) { [$"Resilience:Kinds:{Registry.Kind}:MaxConcurrency"] = "1" };
 
     [Fact]
     public async Task FailingUnit_OpensItsCircuit_IsAnsweredCircuitOpenWithoutCalls_AndClosesAfterRecovery()
@@ -85,6 +94,91 @@ public sealed class ResilienceTests
         Assert.Equal(UnitStatus.Timeout, answer.Units.Single(u => u.UnitId == RegistryId).Status);
         Assert.All(answer.Units.Where(u => u.UnitId != RegistryId), u => Assert.Contains(u.Status, new[] { UnitStatus.Ok, UnitStatus.NotFound }));
         Assert.Equal(1, host.Simulator.Stats.CallsTo(RegistryId));
+    }
+
+    [Fact]
+    public async Task QueuedCall_NoSlotFreeWithinTheUnitTimeout_IsRefusedAsBusy_WhileTheCallsHoldingSlotsRunToTheirTimeout()
+    {
+        var logs = new DataGateway.IntegrationTests.Accountability.CapturedLogs();
+        await using var host = await GatewayTestHost.StartAsync(settings: OneRegistrySlot, loggerProvider: logs);
+        var client = host.Enforcement(Requests.JudgeToken);
+        var request = Requests.AssetQuery(Requests.Debtor, "REAL_ESTATE");
+        var pipelines = host.Services.GetRequiredService<UnitPipelines>();
+        var timeoutMs = GatewayTestHost.Catalog.TimeoutMsOf(Registry);
+        host.Simulator.Behaviours.SetFault(RegistryId, new UnitFault { Mode = FaultMode.Hang });
+
+        var first = client.QueryAssetsAsync(request).ResponseAsync;
+        await Eventually.HoldsAsync(() => host.Simulator.Stats.InFlight(RegistryId) == 1);
+        host.Time.Advance(TimeSpan.FromMilliseconds(timeoutMs - 500));
+        // One after the other, so the queue's order is known.
+        var second = client.QueryAssetsAsync(request).ResponseAsync;
+        await Eventually.HoldsAsync(() => pipelines.SlotsOf(Registry).Waiting == 1);
+        var third = client.QueryAssetsAsync(request).ResponseAsync;
+        await Eventually.HoldsAsync(() => pipelines.SlotsOf(Registry).Waiting == 2);
+
+        // The first call times out and frees the slot for the second; the third keeps waiting.
+        host.Time.Advance(TimeSpan.FromMilliseconds(500));
+        await Eventually.HoldsAsync(() => first.IsCompleted && host.Simulator.Stats.CallsTo(RegistryId) == 2 && host.Simulator.Stats.InFlight(RegistryId) == 1);
+        host.Time.Advance(TimeSpan.FromMilliseconds(timeoutMs - 500));
+        var refused = (await third.WaitAsync(TestContext.Timeout)).Units.Single();
+
+        Assert.Equal(UnitStatus.Unavailable, refused.Status);
+        Assert.Contains("busy", refused.Detail, StringComparison.Ordinal);
+        Assert.Equal(timeoutMs, refused.LatencyMs);
+        // Busy is an expected outcome under load, counted in the metrics; at Error it flooded the log.
+        Assert.DoesNotContain(logs.Entries, e => e.Level >= LogLevel.Warning && e.Message.Contains("RateLimiter", StringComparison.Ordinal));
+        Assert.False(second.IsCompleted);
+        Assert.Equal(2, host.Simulator.Stats.CallsTo(RegistryId));
+
+        host.Time.Advance(TimeSpan.FromMilliseconds(500));
+        var late = (await second.WaitAsync(TestContext.Timeout)).Units.Single();
+        Assert.Equal(UnitStatus.Timeout, late.Status);
+        Assert.Equal(500 + timeoutMs, late.LatencyMs);
+        Assert.Equal(UnitStatus.Timeout, (await first).Units.Single().Status);
+    }
+
+    [Fact]
+    public async Task HungUnit_UnderMoreQueriesThanItsSlots_OpensItsCircuit_AndLaterQueriesAreAnsweredAtOnce()
+    {
+        await using var host = await GatewayTestHost.StartAsync(settings: OneRegistrySlot);
+        var client = host.Enforcement(Requests.JudgeToken);
+        var request = Requests.AssetQuery(Requests.Debtor, "REAL_ESTATE");
+        var pipelines = host.Services.GetRequiredService<UnitPipelines>();
+        var timeoutMs = GatewayTestHost.Catalog.TimeoutMsOf(Registry);
+        host.Simulator.Behaviours.SetFault(RegistryId, new UnitFault { Mode = FaultMode.Hang });
+
+        // Open loop: four queries a second, while the hung unit frees its one slot only once per timeout. Before the
+        // clock moves on, every query has either been answered or is holding or waiting for the slot.
+        var queries = new List<Task<QueryAssetsResponse>>();
+        bool Settled()
+        {
+            var (inFlight, waiting) = pipelines.SlotsOf(Registry);
+            return queries.Count(q => q.IsCompleted) + inFlight + waiting == queries.Count
+                && host.Simulator.Stats.InFlight(RegistryId) == inFlight;
+        }
+
+        while (!queries.Any(q => q.IsCompletedSuccessfully && q.Result.Units.Single().Status == UnitStatus.CircuitOpen))
+        {
+            // Fifteen seconds: six timeouts in a row, the breaker's minimum throughput, take six of the unit's timeouts.
+            Assert.True(queries.Count < 60, "the circuit never opened");
+            queries.Add(client.QueryAssetsAsync(request).ResponseAsync);
+            await Eventually.HoldsAsync(Settled);
+            host.Time.Advance(TimeSpan.FromMilliseconds(250));
+            await Eventually.HoldsAsync(Settled);
+        }
+
+        var callsWhenOpened = host.Simulator.Stats.CallsTo(RegistryId);
+        var later = (await client.QueryAssetsAsync(request).ResponseAsync.WaitAsync(TestContext.Timeout)).Units.Single();
+
+        Assert.Equal(UnitStatus.CircuitOpen, later.Status);
+        Assert.Equal(0, later.LatencyMs);
+        Assert.Equal(callsWhenOpened, host.Simulator.Stats.CallsTo(RegistryId));
+        Assert.Equal("OPEN", await CircuitStateAsync(host));
+        // Nobody was left waiting, and nobody waited out the query deadline: at most a slot's wait plus the unit's timeout.
+        var answers = (await Task.WhenAll(queries).WaitAsync(TestContext.Timeout)).Select(q => q.Units.Single()).ToList();
+        Assert.All(answers, a => Assert.True(a.LatencyMs <= 2 * timeoutMs, $"{a.Status} after {a.LatencyMs} ms"));
+        Assert.Contains(answers, a => a.Status == UnitStatus.Timeout);
+        Assert.Contains(answers, a => a.Status == UnitStatus.Unavailable);
     }
 
     [Fact]

@@ -28,7 +28,10 @@ public sealed class UnitResilienceProfile
     [Range(1, 10_000)]
     public int MaxConcurrency { get; set; } = 32;
 
-    /// <summary>Calls that may wait for a free slot; beyond it a call is refused at once (UNAVAILABLE). Default 1000.</summary>
+    /// <summary>
+    /// Calls that may wait for a free slot; beyond it a call is refused at once (UNAVAILABLE). Default 1000. A call
+    /// waits at most the unit's attempt timeout (less if the query deadline leaves less room), then is refused as busy.
+    /// </summary>
     [Range(0, 100_000)]
     public int QueueLimit { get; set; } = 1000;
 
@@ -48,9 +51,13 @@ public sealed class UnitResilienceProfile
     [Range(2, 100_000)]
     public int MinimumThroughput { get; set; } = 6;
 
-    /// <summary>Sampling window of the failure ratio. Default 30000 ms.</summary>
+    /// <summary>
+    /// Sampling window of the failure ratio. Default 10000 ms. It bounds how long a dead unit takes to open its circuit
+    /// under load: its failures come only as fast as its slots time out, while the successes before it died stay in the
+    /// window until they age out of it.
+    /// </summary>
     [Range(500, 3_600_000)]
-    public int SamplingDurationMs { get; set; } = 30_000;
+    public int SamplingDurationMs { get; set; } = 10_000;
 
     /// <summary>How long an open circuit answers CIRCUIT_OPEN before one probe call is let through. Default 30000 ms.</summary>
     [Range(500, 3_600_000)]

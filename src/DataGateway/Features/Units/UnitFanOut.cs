@@ -149,7 +149,10 @@ internal sealed partial class UnitFanOut(
         }
         catch (RateLimiterRejectedException)
         {
-            throw new UnitCallException(UnitStatus.Unavailable, "too many calls already waiting for this unit");
+            // Not called: all its slots stayed taken. Not counted by the breaker, since a busy healthy unit looks the same.
+            throw new UnitCallException(
+                UnitStatus.Unavailable,
+                $"unit busy: no call slot came free within {pipelines.MaxWaitOf(unit).TotalMilliseconds:0} ms, or too many calls were already waiting");
         }
         catch (RpcException ex) when (!cancellationToken.IsCancellationRequested)
         {

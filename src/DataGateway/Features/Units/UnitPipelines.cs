@@ -1,11 +1,12 @@
 using System.Collections.Concurrent;
-using System.Threading.RateLimiting;
 using DataGateway.Domain.Catalog;
 using Grpc.Core;
 using Polly;
 using Polly.CircuitBreaker;
+using Polly.RateLimiting;
 using Polly.Registry;
 using Polly.Retry;
+using Polly.Telemetry;
 using Polly.Timeout;
 
 namespace DataGateway.Features.Units;
@@ -13,10 +14,12 @@ namespace DataGateway.Features.Units;
 /// <summary>
 /// Polly pipelines per unit, built on first use from the unit kind's profile.
 /// <para>
-/// Each attempt goes through the unit's guard — concurrency limiter (bounded queue) → circuit breaker → attempt
-/// timeout — so the breaker sees only the unit's own outcomes, not the gateway's queueing. Idempotent calls are
-/// wrapped in a retry outside the guard, so a waiting retry holds no slot and every attempt is counted by the breaker.
-/// Commands (matters) share the same guard and therefore the same circuit, without the retry.
+/// Each attempt goes through the unit's guard — call slots (<see cref="UnitSlots"/>: bounded queue, bounded wait) →
+/// circuit breaker → attempt timeout — so the breaker sees only the unit's own outcomes, not the gateway's queueing.
+/// The wait for a slot is bounded so that every call that gets one can still run into its own attempt timeout
+/// before the query deadline: that timeout is what the breaker counts, so a hung unit opens its circuit under load
+/// too. Idempotent calls are wrapped in a retry outside the guard, so a waiting retry holds no slot and every attempt
+/// is counted by the breaker. Commands (matters) share the same guard and therefore the same circuit, without the retry.
 /// </para>
 /// </summary>
 internal sealed class UnitPipelines(
@@ -25,12 +28,15 @@ internal sealed class UnitPipelines(
     TimeProvider timeProvider,
     ILoggerFactory loggerFactory) : IDisposable
 {
+    private TelemetryOptions? _telemetry;
+
     private readonly ResiliencePipelineRegistry<string> _registry = new(new ResiliencePipelineRegistryOptions<string>
     {
         BuilderFactory = () => new ResiliencePipelineBuilder { TimeProvider = timeProvider },
     });
 
     private readonly ConcurrentDictionary<string, CircuitBreakerStateProvider> _circuits = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, UnitSlots> _slots = new(StringComparer.Ordinal);
     private readonly Lock _building = new();
 
     /// <summary>Runs one call to <paramref name="unit"/> with its guard and, when <paramref name="idempotent"/>, its retry.</summary>
@@ -57,6 +63,20 @@ internal sealed class UnitPipelines(
     public CircuitState CircuitOf(UnitDefinition unit) =>
         _circuits.TryGetValue(unit.Id, out var provider) ? provider.CircuitState : CircuitState.Closed;
 
+    /// <summary>Calls to the unit holding a slot and waiting for one; none for a unit never called.</summary>
+    public (int InFlight, int Waiting) SlotsOf(UnitDefinition unit) =>
+        _slots.TryGetValue(unit.Id, out var slots) ? (slots.InFlight, slots.Waiting) : (0, 0);
+
+    /// <summary>
+    /// The longest a call to <paramref name="unit"/> waits for a slot: its attempt timeout, less when the query
+    /// deadline would otherwise cut an attempt that started late short of its own timeout.
+    /// </summary>
+    public TimeSpan MaxWaitOf(UnitDefinition unit)
+    {
+        var attemptMs = catalog.TimeoutMsOf(unit);
+        return TimeSpan.FromMilliseconds(Math.Clamp(profiles.Options.QueryDeadlineMs - attemptMs, 0, attemptMs));
+    }
+
     private ResiliencePipeline Guard(UnitDefinition unit)
     {
         var key = "guard:" + unit.Id;
@@ -77,13 +97,9 @@ internal sealed class UnitPipelines(
     {
         var profile = profiles.For(unit.Kind);
         var circuit = _circuits.GetOrAdd(unit.Id, static _ => new CircuitBreakerStateProvider());
+        var slots = _slots.GetOrAdd(unit.Id, _ => new UnitSlots(profile.MaxConcurrency, profile.QueueLimit, MaxWaitOf(unit), timeProvider));
         builder
-            .AddConcurrencyLimiter(new ConcurrencyLimiterOptions
-            {
-                PermitLimit = profile.MaxConcurrency,
-                QueueLimit = profile.QueueLimit,
-                QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-            })
+            .AddRateLimiter(new RateLimiterStrategyOptions { RateLimiter = args => slots.AcquireAsync(args.Context.CancellationToken) })
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions
             {
                 FailureRatio = profile.FailureRatio,
@@ -94,8 +110,19 @@ internal sealed class UnitPipelines(
                 ShouldHandle = new PredicateBuilder().Handle<RpcException>(IsUnitFailure).Handle<TimeoutRejectedException>().Handle<HttpRequestException>(),
             })
             .AddTimeout(TimeSpan.FromMilliseconds(catalog.TimeoutMsOf(unit)))
-            .ConfigureTelemetry(loggerFactory);
+            .ConfigureTelemetry(Telemetry);
     }
+
+    /// <summary>
+    /// Polly's telemetry with one change: a call refused because its unit had no free slot in time is an expected,
+    /// counted outcome under load (status UNAVAILABLE "busy", in the metrics), not an error to log — at Error level it
+    /// logged ~180 lines a second while a hung unit's breaker was still closed.
+    /// </summary>
+    private TelemetryOptions Telemetry => _telemetry ??= new TelemetryOptions
+    {
+        LoggerFactory = loggerFactory,
+        SeverityProvider = args => args.Event.EventName == "OnRateLimiterRejected" ? ResilienceEventSeverity.Information : args.Event.Severity,
+    };
 
     private ResiliencePipeline Retry(UnitDefinition unit) => _registry.GetOrAddPipeline("retry:" + unit.Kind, builder =>
     {
@@ -114,7 +141,7 @@ internal sealed class UnitPipelines(
             // A timeout is not retried: a unit that did not answer in time rarely does on the next try, and the
             // query would wait twice as long. An open circuit or a full queue is not retried either.
             ShouldHandle = new PredicateBuilder().Handle<RpcException>(IsTransient).Handle<HttpRequestException>(),
-        }).ConfigureTelemetry(loggerFactory);
+        }).ConfigureTelemetry(Telemetry);
     });
 
     private static bool IsUnitFailure(RpcException ex) =>
@@ -124,5 +151,12 @@ internal sealed class UnitPipelines(
     private static bool IsTransient(RpcException ex) =>
         ex.StatusCode is StatusCode.Unavailable or StatusCode.Internal or StatusCode.Unknown or StatusCode.ResourceExhausted;
 
-    public void Dispose() => _registry.Dispose();
+    public void Dispose()
+    {
+        _registry.Dispose();
+        foreach (var slots in _slots.Values)
+        {
+            slots.Dispose();
+        }
+    }
 }
