@@ -187,6 +187,9 @@ internal sealed class BenchStack : IAsyncDisposable
         await Identities.EnsureRegisteredAsync(this, cancellationToken);
     }
 
+    /// <summary>How many gateways the bench has started so far; changes whenever <see cref="UseGatewayAsync"/> starts one.</summary>
+    public int GatewayStarts => _gatewayStarts;
+
     /// <summary>The next <see cref="UseGatewayAsync"/> starts a new gateway whatever its settings (state such as an open circuit is left behind).</summary>
     public void ForgetGateway() => _gatewaySettingsKey = null;
 

@@ -14,20 +14,30 @@ var duration = new Option<int>("--duration")
     Description = "Seconds of each measured run (the ramps of s2 use a third of it per step, at least 2 s).",
     DefaultValueFactory = _ => 10,
 };
+var warmUp = new Option<int>("--warmup")
+{
+    Description = "Seconds of queries each newly started gateway answers before it is measured (JIT tier-up, pools); 0 measures it cold.",
+    DefaultValueFactory = _ => 10,
+};
+var s1Rate = new Option<double>("--s1-rate")
+{
+    Description = "Queries/s of S1 (default 200, the scenario's definition); another rate is for profiling.",
+    DefaultValueFactory = _ => 200,
+};
 var smoke = new Option<bool>("--smoke") { Description = "Tiny numbers: checks every scenario works, in well under a minute. The figures mean nothing." };
 var json = new Option<string>("--json")
 {
     Description = "Where to write the results as JSON.",
     DefaultValueFactory = _ => Path.Combine("artifacts", "bench", "results.json"),
 };
-var gatewayGrpc = new Option<Uri?>("--gateway-grpc") { Description = "Measure a running gateway (gRPC address) instead of starting one; needs all four addresses. Scenario settings (cache off, concurrency) are then not applied." };
-var gatewayRest = new Option<Uri?>("--gateway-rest") { Description = "The running gateway's REST address." };
-var simulatorGrpc = new Option<Uri?>("--simulator-grpc") { Description = "The running simulator's gRPC address." };
-var simulatorHttp = new Option<Uri?>("--simulator-http") { Description = "The running simulator's control API address." };
+var gatewayGrpc = Address("--gateway-grpc", "Measure a running gateway (gRPC address) instead of starting one; needs all four addresses. Scenario settings (cache off, concurrency) are then not applied.");
+var gatewayRest = Address("--gateway-rest", "The running gateway's REST address.");
+var simulatorGrpc = Address("--simulator-grpc", "The running simulator's gRPC address.");
+var simulatorHttp = Address("--simulator-http", "The running simulator's control API address.");
 
 var root = new RootCommand("DataGateway benchmarks: the gateway measured against its physical floor.")
 {
-    scenario, duration, smoke, json, gatewayGrpc, gatewayRest, simulatorGrpc, simulatorHttp,
+    scenario, duration, warmUp, s1Rate, smoke, json, gatewayGrpc, gatewayRest, simulatorGrpc, simulatorHttp,
 };
 
 root.SetAction(async (parse, cancellationToken) =>
@@ -44,7 +54,12 @@ root.SetAction(async (parse, cancellationToken) =>
     }
 
     var isSmoke = parse.GetValue(smoke);
-    var settings = new BenchSettings(isSmoke, TimeSpan.FromSeconds(isSmoke ? 1 : Math.Max(1, parse.GetValue(duration))), DateTimeOffset.UtcNow);
+    var settings = new BenchSettings(
+        isSmoke,
+        TimeSpan.FromSeconds(isSmoke ? 1 : Math.Max(1, parse.GetValue(duration))),
+        DateTimeOffset.UtcNow,
+        TimeSpan.FromSeconds(isSmoke ? 0.5 : Math.Max(0, parse.GetValue(warmUp))),
+        Math.Max(1, parse.GetValue(s1Rate)));
     var targets = (parse.GetValue(simulatorGrpc), parse.GetValue(simulatorHttp), parse.GetValue(gatewayGrpc), parse.GetValue(gatewayRest)) switch
     {
         ({ } sg, { } sh, { } gg, { } gr) => new BenchTargets(sg, sh, gg, gr),
@@ -132,3 +147,21 @@ root.SetAction(async (parse, cancellationToken) =>
 });
 
 return await root.Parse(args).InvokeAsync();
+
+// System.CommandLine has no built-in conversion to Uri.
+static Option<Uri?> Address(string name, string description) => new(name)
+{
+    Description = description,
+    HelpName = "url",
+    CustomParser = result =>
+    {
+        var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : null;
+        if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
+        {
+            return uri;
+        }
+
+        result.AddError($"{name} '{text}' is not an http:// or https:// address, e.g. http://127.0.0.1:5081");
+        return null;
+    },
+};

@@ -86,6 +86,8 @@ internal static class Report
                 startedAt = settings.StartedAt,
                 smoke = settings.Smoke,
                 durationSeconds = settings.Duration.TotalSeconds,
+                gatewayWarmUpSeconds = settings.GatewayWarmUp.TotalSeconds,
+                s1Rate = settings.S1Rate,
                 scenarios = results.Select(r => new { id = r.Id, title = r.Title, rows = r.Rows, figures = r.Figures, notes = r.Notes }),
             },
             JsonOptions);

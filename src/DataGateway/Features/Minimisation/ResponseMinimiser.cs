@@ -4,6 +4,7 @@ using DataGateway.Contracts.V1;
 using DataGateway.Domain.Catalog;
 using DataGateway.Domain.Identity;
 using DataGateway.Domain.Subjects;
+using DataGateway.Features.Audit;
 using Google.Protobuf;
 using Google.Protobuf.Collections;
 using Google.Protobuf.Reflection;
@@ -136,35 +137,37 @@ internal sealed class ResponseMinimiser(UnitCatalog catalog, IOptions<Minimisati
     }
 
     /// <summary>Per data item, what a caller with these roles sees; the most generous of their roles wins.</summary>
-    private Dictionary<string, View> ViewsFor(ClaimsPrincipal user)
-    {
-        var roles = user.FindAll(GatewayClaimTypes.Roles).Select(c => c.Value).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
-        return _viewsByRoles.GetOrAdd(string.Join(',', roles), _ =>
-        {
-            var views = new Dictionary<string, View>(StringComparer.Ordinal);
-            foreach (var item in catalog.DataItems)
-            {
-                var view = View.Hidden;
-                foreach (var role in roles)
-                {
-                    if (!item.Roles.Contains(role))
-                    {
-                        continue;
-                    }
+    private Dictionary<string, View> ViewsFor(ClaimsPrincipal user) =>
+        // Every response comes through here: the key is built without LINQ. The roles are read from the claims again
+        // (not split out of the key) only for a set not seen before, so a role whose name holds a comma stays one role.
+        _viewsByRoles.GetOrAdd(AuditActor.RolesOf(user), static (_, state) => state.self.BuildViews(state.user), (self: this, user));
 
-                    var fullUpTo = options.Value.FullUpTo.TryGetValue(role, out var level) ? level : Sensitivity.L1;
-                    view = item.Sensitivity <= fullUpTo ? View.Full : (view == View.Full ? View.Full : View.Masked);
-                    if (view == View.Full)
-                    {
-                        break;
-                    }
+    private Dictionary<string, View> BuildViews(ClaimsPrincipal user)
+    {
+        var roles = user.FindAll(GatewayClaimTypes.Roles).Select(c => c.Value).Distinct(StringComparer.Ordinal).ToArray();
+        var views = new Dictionary<string, View>(StringComparer.Ordinal);
+        foreach (var item in catalog.DataItems)
+        {
+            var view = View.Hidden;
+            foreach (var role in roles)
+            {
+                if (!item.Roles.Contains(role))
+                {
+                    continue;
                 }
 
-                views[item.Code] = view;
+                var fullUpTo = options.Value.FullUpTo.TryGetValue(role, out var level) ? level : Sensitivity.L1;
+                view = item.Sensitivity <= fullUpTo ? View.Full : (view == View.Full ? View.Full : View.Masked);
+                if (view == View.Full)
+                {
+                    break;
+                }
             }
 
-            return views;
-        });
+            views[item.Code] = view;
+        }
+
+        return views;
     }
 
     /// <summary>Which fields of a message type lead to assets; null when none do (most messages).</summary>
@@ -204,12 +207,13 @@ internal sealed class ResponseMinimiser(UnitCatalog catalog, IOptions<Minimisati
         var status = descriptor.FindFieldByName("status");
         var detail = descriptor.FindFieldByName("detail");
         return new Plan(
-            steps,
+            [.. steps],
             status is { FieldType: FieldType.Enum } && status.EnumType.FullName == "datagateway.v1.UnitStatus" ? status : null,
             detail?.FieldType == FieldType.String ? detail : null);
     }
 
     private sealed record Step(FieldDescriptor Field, bool IsAssets, Plan? Nested);
 
-    private sealed record Plan(IReadOnlyList<Step> Steps, FieldDescriptor? Status, FieldDescriptor? Detail);
+    // An array, not a list interface: walked for every message of every response, without an enumerator to allocate.
+    private sealed record Plan(Step[] Steps, FieldDescriptor? Status, FieldDescriptor? Detail);
 }
