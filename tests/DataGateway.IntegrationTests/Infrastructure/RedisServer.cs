@@ -81,11 +81,18 @@ public sealed class RedisServer : IAsyncDisposable
         var entries = new List<(string, string)>();
         await foreach (var key in server.KeysAsync(pattern: prefix + "*"))
         {
+            // A key listed a moment ago may have expired or been replaced since (other writers keep working): skip it.
             var type = await database.KeyTypeAsync(key);
-            var value = type == RedisType.Hash
-                ? string.Join("|", (await database.HashGetAllAsync(key)).Select(e => $"{e.Name}={System.Text.Encoding.UTF8.GetString((byte[])e.Value!)}"))
-                : System.Text.Encoding.UTF8.GetString((byte[])(await database.StringGetAsync(key))!);
-            entries.Add((key.ToString(), value));
+            string? value = type switch
+            {
+                RedisType.Hash => string.Join("|", (await database.HashGetAllAsync(key)).Select(e => $"{e.Name}={System.Text.Encoding.UTF8.GetString((byte[])e.Value!)}")),
+                RedisType.String => (await database.StringGetAsync(key)) is { HasValue: true } text ? System.Text.Encoding.UTF8.GetString((byte[])text!) : null,
+                _ => null,
+            };
+            if (value is not null)
+            {
+                entries.Add((key.ToString(), value));
+            }
         }
 
         return entries;
