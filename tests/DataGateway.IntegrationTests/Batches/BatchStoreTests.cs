@@ -283,6 +283,136 @@ public sealed class BatchStoreTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(TestStoreDatabase.Engines), MemberType = typeof(TestStoreDatabase))]
+    public async Task Write_ResultsAndAClaimTogether_StoresWhatIsStillLeased_AndLeasesTheNext(StoreEngine engine)
+    {
+        await using var database = await TestStoreDatabase.CreateAsync(engine);
+        var (store, batches) = await ReplicaAsync(database);
+        await using var _ = store;
+        var batch = Batch(6, Now);
+        await batches.CreateAsync(batch, TestContext.Deadline);
+        var claimed = await batches.ClaimAsync("replica-a", 3, Now, Now.AddMinutes(2), TestContext.Deadline);
+        // The lease of position 1 was lost meanwhile: a result carrying the old token must not be stored.
+        var stale = claimed[1] with { LeaseToken = "a-token-no-longer-held" };
+
+        var written = await batches.WriteAsync(
+            [new SubjectCompletion(claimed[2], Answered(2)), new SubjectCompletion(stale, Answered(1)), new SubjectCompletion(claimed[0], Answered(0))],
+            new ClaimRequest("replica-a", 2, Now.AddMinutes(3)),
+            Now.AddSeconds(1),
+            TestContext.Deadline);
+        var stored = await batches.GetAsync(batch.BatchId, Owner.Subject, TestContext.Deadline);
+        var results = await batches.ListResultsAsync(batch.BatchId, Owner.Subject, 0, 10, TestContext.Deadline);
+
+        Assert.Equal([true, false, true], written.Stored);
+        Assert.Equal([3, 4], written.Claimed.Select(s => s.Position));
+        Assert.Equal((2, 2), (stored!.Done, stored.Failed));
+        Assert.Equal([(2, 0), (0, 2)], stored.Units.Select(u => (u.Ok, u.Timeout)));
+        Assert.Equal(
+            [BatchSubjectState.Answered, BatchSubjectState.Pending, BatchSubjectState.Answered, BatchSubjectState.Pending, BatchSubjectState.Pending, BatchSubjectState.Pending],
+            results!.Results.Select(r => r.State));
+        Assert.Equal(Answered(2).Answers, results.Results[2].Units);
+        Assert.Equal(1, await CountAsync(store, "SELECT COUNT(*) FROM batch_subjects WHERE state = 'LEASED' AND position = 1"));
+        Assert.Equal(4, await CountAsync(store, "SELECT COUNT(*) FROM batch_subjects WHERE identifier IS NOT NULL"));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStoreDatabase.Engines), MemberType = typeof(TestStoreDatabase))]
+    public async Task Write_ResultsOfTwoBatchesInOneGroup_CompletesEachBatchWithItsOwnCounts(StoreEngine engine)
+    {
+        await using var database = await TestStoreDatabase.CreateAsync(engine);
+        var (store, batches) = await ReplicaAsync(database);
+        await using var _ = store;
+        var first = Batch(3, Now);
+        var second = Batch(2, Now.AddMilliseconds(1));
+        await batches.CreateAsync(first, TestContext.Deadline);
+        await batches.CreateAsync(second, TestContext.Deadline);
+        var claimed = await batches.ClaimAsync("replica-a", 10, Now, Now.AddMinutes(2), TestContext.Deadline);
+        SubjectOutcome Outcome(LeasedSubject s) => s.BatchId == second.BatchId && s.Position == 1
+            ? new SubjectOutcome(BatchSubjectState.Denied, [], "the case is closed")
+            : Answered(s.Position);
+
+        // In reverse order: the store sorts them itself.
+        var written = await batches.WriteAsync([.. claimed.Reverse().Select(s => new SubjectCompletion(s, Outcome(s)))], null, Now.AddSeconds(1), TestContext.Deadline);
+        var a = await batches.GetAsync(first.BatchId, Owner.Subject, TestContext.Deadline);
+        var b = await batches.GetAsync(second.BatchId, Owner.Subject, TestContext.Deadline);
+
+        Assert.Equal(5, claimed.Count);
+        Assert.All(written.Stored, Assert.True);
+        Assert.Empty(written.Claimed);
+        Assert.Equal((BatchState.Completed, 3, 3), (a!.State, a.Done, a.Failed));
+        Assert.Equal((BatchState.Completed, 2, 2), (b!.State, b.Done, b.Failed));
+        Assert.Equal([(3, 0), (0, 3)], a.Units.Select(u => (u.Ok, u.Timeout)));
+        Assert.Equal([1, 1], b.Units.Select(u => u.Ok + u.Timeout));
+        Assert.Equal(BatchSubjectState.Denied, (await batches.ListResultsAsync(second.BatchId, Owner.Subject, 1, 1, TestContext.Deadline))!.Results[0].State);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStoreDatabase.Engines), MemberType = typeof(TestStoreDatabase))]
+    public async Task Claim_LateInABatch_TakesExpiredLeasesFirst_ThenTheNextPendingInOrder(StoreEngine engine)
+    {
+        await using var database = await TestStoreDatabase.CreateAsync(engine);
+        var (store, batches) = await ReplicaAsync(database);
+        await using var _ = store;
+        var batch = Batch(8, Now);
+        await batches.CreateAsync(batch, TestContext.Deadline);
+        var first = await batches.ClaimAsync("replica-a", 5, Now, Now.AddMinutes(2), TestContext.Deadline);
+        foreach (var subject in first.Where(s => s.Position is 0 or 1 or 3))
+        {
+            Assert.True(await batches.CompleteAsync(subject, Answered(subject.Position), Now.AddSeconds(1), TestContext.Deadline));
+        }
+
+        var late = await batches.ClaimAsync("replica-b", 3, Now.AddMinutes(3), Now.AddMinutes(5), TestContext.Deadline);
+        var rest = await batches.ClaimAsync("replica-b", 10, Now.AddMinutes(3), Now.AddMinutes(5), TestContext.Deadline);
+
+        // 2 and 4 were replica-a's and expired; 5 is the first never leased.
+        Assert.Equal([2, 4, 5], late.Select(s => s.Position));
+        Assert.Equal([6, 7], rest.Select(s => s.Position));
+    }
+
+    [Fact]
+    public async Task Cancel_Postgres_WhileAReplicaStoresResults_WaitsForIt_AndKeepsWhatItStored()
+    {
+        await using var database = await TestStoreDatabase.CreateAsync(StoreEngine.Postgres);
+        var (store, batches) = await ReplicaAsync(database);
+        await using var _ = store;
+        var batch = Batch(4, Now);
+        await batches.CreateAsync(batch, TestContext.Deadline);
+        var claimed = await batches.ClaimAsync("replica-a", 4, Now, Now.AddMinutes(2), TestContext.Deadline);
+
+        // A replica storing the result of position 2, caught before its commit: it holds that subject's row.
+        await using var other = await store.OpenAsync(TestContext.Deadline);
+        await using var storing = await other.BeginTransactionAsync(TestContext.Deadline);
+        await other.ExecuteAsync(
+            """
+            UPDATE batch_subjects SET state = 'ANSWERED', identifier = NULL, lease_owner = NULL, lease_token = NULL,
+                   lease_expires_at = NULL, complete = 1, answered_at = '2026-03-02T09:00:01.0000000+00:00'
+             WHERE batch_id = @BatchId AND position = 2;
+            UPDATE batches SET done = done + 1 WHERE batch_id = @BatchId;
+            """,
+            new { batch.BatchId },
+            storing);
+
+        var cancelling = batches.CancelAsync(batch.BatchId, Owner.Subject, Now.AddSeconds(2), TestContext.Deadline);
+        await using (var watcher = await store.OpenAsync(TestContext.Deadline))
+        {
+            // The cancel waits for the row, as a lock wait the server shows, rather than skipping or failing.
+            await Eventually.HoldsAsync(() => watcher.ExecuteScalar<long>(
+                "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'") == 1);
+        }
+
+        Assert.False(cancelling.IsCompleted);
+        await storing.CommitAsync(TestContext.Deadline);
+        var cancelled = await cancelling;
+        var results = await batches.ListResultsAsync(batch.BatchId, Owner.Subject, 0, 10, TestContext.Deadline);
+
+        Assert.Equal((BatchState.Cancelled, 1), (cancelled!.State, cancelled.Done));
+        Assert.Equal(
+            [BatchSubjectState.Cancelled, BatchSubjectState.Cancelled, BatchSubjectState.Answered, BatchSubjectState.Cancelled],
+            results!.Results.Select(r => r.State));
+        Assert.False(await batches.CompleteAsync(claimed[0], Answered(), Now.AddSeconds(3), TestContext.Deadline));
+    }
+
     [Fact]
     public async Task Claim_Postgres_RowsAnotherReplicasClaimHolds_AreSkippedNotWaitedFor()
     {

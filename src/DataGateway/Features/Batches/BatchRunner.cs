@@ -6,9 +6,10 @@ using Microsoft.Extensions.Options;
 namespace DataGateway.Features.Batches;
 
 /// <summary>
-/// Runs batches in the background: leases subjects from the store, at most <see cref="BatchesOptions.MaxSubjectsInFlight"/>
-/// at a time, asks about each (<see cref="BatchSubjectAsker"/>) and stores its answers. Every unit's own concurrency
-/// limit still applies inside the fan-out, so a large batch queues at the units' limiters, never overruns them.
+/// Runs batches in the background: leases subjects from the store, asks the units about at most
+/// <see cref="BatchesOptions.MaxSubjectsInFlight"/> of them at a time (<see cref="BatchSubjectAsker"/>), records each
+/// access and stores each subject's answers (<see cref="BatchWriter"/>). Every unit's own concurrency limit still applies
+/// inside the fan-out, so a large batch queues at the units' limiters, never overruns them.
 /// <para>
 /// Durability: a subject's answers and its "finished" mark are one transaction, so a gateway stopped or killed
 /// mid-batch loses no subject and never asks again about one whose answers are stored. On a clean stop the runner
@@ -19,14 +20,21 @@ namespace DataGateway.Features.Batches;
 internal sealed partial class BatchRunner(
     IBatchStore store,
     BatchSubjectAsker asker,
+    BatchWriter writer,
     BatchSignals signals,
     IOptions<BatchesOptions> options,
     ResilienceProfiles resilience,
     TimeProvider timeProvider,
     ILogger<BatchRunner> logger) : BackgroundService
 {
+    /// <summary>Subjects held per place among those asking units: see <see cref="ExecuteAsync"/>.</summary>
+    private const int HeldPerAsking = 4;
+
     private readonly ConcurrentDictionary<(string BatchId, int Position), CancellationTokenSource> _inFlight = new();
+    private readonly ConcurrentDictionary<string, byte> _abandoned = new(StringComparer.Ordinal);
     private DateTimeOffset _pausedUntil;
+    private int _asking;
+    private TaskCompletionSource _freed = NewSignal();
 
     /// <summary>The id this runner leases subjects under, unique to this process (<see cref="BatchReplica"/>).</summary>
     public string ReplicaId { get; } = BatchReplica.NewId(options.Value.ReplicaId);
@@ -34,9 +42,16 @@ internal sealed partial class BatchRunner(
     /// <summary>Subjects this replica is asking about now.</summary>
     public int InFlight => _inFlight.Count;
 
-    /// <summary>Abandons this replica's questions about the batch's subjects (it has been cancelled).</summary>
+    /// <summary>Abandons this replica's questions about the batch's subjects (it has been cancelled), and asks no more of them.</summary>
     public void Abandon(string batchId)
     {
+        // First, so a subject leased next is dropped even if a question in flight ends (and makes room) right now. Only
+        // a running loop reads (and forgets) the marks.
+        if (options.Value.RunnerEnabled)
+        {
+            _abandoned[batchId] = 0;
+        }
+
         foreach (var (key, cancel) in _inFlight)
         {
             if (key.BatchId == batchId)
@@ -53,6 +68,20 @@ internal sealed partial class BatchRunner(
         }
     }
 
+    /// <summary>
+    /// The loop: keeps <see cref="BatchesOptions.MaxSubjectsInFlight"/> subjects asking units, and a few more leased and
+    /// ready to start, so that a subject whose units have answered is replaced at once rather than after a claim.
+    /// <para>
+    /// Three stages, each bounded. Asking the units: at most MaxSubjectsInFlight subjects; each asks all its units at
+    /// once, so that is also the most calls the batches put on one unit (see the option for its size). Next up: leased,
+    /// not yet asked, at most a quarter of that; claimed in the background once a quarter of the room is free, so claims
+    /// are few (each is a write transaction, and on SQLite it may wait for the file's lock behind the audit trail) and
+    /// never keep the units waiting. Recording and storing: subjects whose units have answered wait for their audit
+    /// record and their result to be written, a group at a time, while others ask the units; at most
+    /// <see cref="HeldPerAsking"/> times MaxSubjectsInFlight subjects are held in all, so a slow store holds back the
+    /// claims, not the memory.
+    /// </para>
+    /// </summary>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
@@ -64,50 +93,74 @@ internal sealed partial class BatchRunner(
         var replica = ReplicaId;
         var poll = TimeSpan.FromSeconds(settings.PollSeconds);
         // A live replica must never lose a subject it is still asking about: the fan-out ends by the query deadline.
-        var lease = TimeSpan.FromSeconds(Math.Max(settings.LeaseSeconds, 2.0 * resilience.Options.QueryDeadlineMs / 1000));
+        var deadline = TimeSpan.FromMilliseconds(resilience.Options.QueryDeadlineMs);
+        var lease = TimeSpan.FromSeconds(Math.Max(settings.LeaseSeconds, 2 * deadline.TotalSeconds));
+        // A subject waits next up only while its lease keeps twice the deadline for the asking; with none to spare, none waits.
+        var spare = lease - (2 * deadline);
+        var asking = settings.MaxSubjectsInFlight;
+        var claimAtLeast = Math.Max(1, asking / 4);
+        var nextUpLimit = spare > TimeSpan.Zero ? claimAtLeast : 0;
+        var held = HeldPerAsking * asking;
         var running = new List<Task>();
+        var nextUp = new Queue<(LeasedSubject Subject, DateTimeOffset ClaimedAt)>();
+        Task<IReadOnlyList<LeasedSubject>>? claiming = null;
+        (DateTimeOffset At, int Limit) claim = default;
         try
         {
             Log.Started(logger, replica, lease.TotalSeconds);
+            var mayClaim = true;
             while (!stoppingToken.IsCancellationRequested)
             {
-                // Taken before the claim, so work submitted while the claim runs wakes the wait below.
+                // Taken before counting, so a subject finishing or work submitted meanwhile wakes the wait below.
                 var work = signals.NextWorkAsync();
-                var free = settings.MaxSubjectsInFlight - running.Count;
+                var freed = Volatile.Read(ref _freed).Task;
+                running.RemoveAll(t => t.IsCompleted);
                 var now = timeProvider.GetUtcNow();
-                if (free > 0 && now >= _pausedUntil)
-                {
-                    IReadOnlyList<LeasedSubject> claimed;
-                    try
-                    {
-                        claimed = await store.ClaimAsync(replica, free, now, now + lease, stoppingToken);
-                    }
-                    catch (Exception ex) when (ex is not OperationCanceledException)
-                    {
-                        Log.ClaimFailed(logger, ex);
-                        Pause(poll);
-                        claimed = [];
-                    }
 
+                if (claiming is { IsCompleted: true })
+                {
+                    var claimed = await ClaimedAsync(claiming, poll);
+                    claiming = null;
                     foreach (var subject in claimed)
                     {
-                        running.Add(ProcessAsync(subject, poll, stoppingToken));
+                        nextUp.Enqueue((subject, claim.At));
                     }
 
-                    // More may be waiting: claim again at once while there is room.
-                    if (claimed.Count > 0 && claimed.Count == free)
-                    {
-                        await WaitAsync(running, null, poll, stoppingToken);
-                        continue;
-                    }
-
-                    if (claimed.Count > 0)
-                    {
-                        continue;
-                    }
+                    // Fewer than asked for: there is no more work now; look again after the next wake.
+                    mayClaim &= claimed.Count == claim.Limit;
                 }
 
-                await WaitAsync(running, work, poll, stoppingToken);
+                DropAbandoned(nextUp, forget: claiming is null);
+                var release = new List<LeasedSubject>();
+                while (now >= _pausedUntil && nextUp.Count > 0 && Volatile.Read(ref _asking) < asking && running.Count < held)
+                {
+                    var (subject, claimedAt) = nextUp.Dequeue();
+                    if (now - claimedAt > spare)
+                    {
+                        // Waited too long for its turn (the runner was paused): its lease no longer covers the asking.
+                        release.Add(subject);
+                        continue;
+                    }
+
+                    Interlocked.Increment(ref _asking);
+                    running.Add(ProcessAsync(subject, poll, stoppingToken));
+                }
+
+                if (release.Count > 0)
+                {
+                    await ReleaseAsync(release);
+                }
+
+                // Room for the subjects asking units and those next up, within what may be held in all.
+                var room = Math.Min(asking + nextUpLimit - Volatile.Read(ref _asking), held - running.Count) - nextUp.Count;
+                if (claiming is null && mayClaim && now >= _pausedUntil && room >= claimAtLeast)
+                {
+                    claim = (now, room);
+                    claiming = writer.ClaimAsync(replica, room, lease, stoppingToken);
+                }
+
+                await WaitAsync(freed, work, claiming, poll, stoppingToken);
+                mayClaim = true;
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -116,40 +169,100 @@ internal sealed partial class BatchRunner(
         }
         finally
         {
+            // Leased but never asked: given back at once for any replica to take.
+            var unasked = nextUp.Select(n => n.Subject).ToList();
+            if (claiming is not null)
+            {
+                try
+                {
+                    unasked.AddRange(await claiming);
+                }
+                catch (Exception)
+                {
+                    // Nothing was leased (the claim was abandoned, or failed).
+                }
+            }
+
+            if (unasked.Count > 0)
+            {
+                await ReleaseAsync(unasked);
+            }
+
             // Each question in flight sees the stop, gives its subject back and ends.
             await Task.WhenAll(running);
         }
     }
 
-    /// <summary>Waits until a subject finishes, work is submitted (when <paramref name="work"/> is given), or the poll interval passes.</summary>
-    private async Task WaitAsync(List<Task> running, Task? work, TimeSpan poll, CancellationToken stoppingToken)
+    /// <summary>The subjects a claim leased; none when it failed (then the runner pauses for a poll interval).</summary>
+    private async Task<IReadOnlyList<LeasedSubject>> ClaimedAsync(Task<IReadOnlyList<LeasedSubject>> claiming, TimeSpan poll)
     {
-        using var wake = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        var waits = new List<Task>(running.Count + 2) { Task.Delay(poll, timeProvider, wake.Token) };
-        waits.AddRange(running);
-        if (work is not null)
+        try
         {
-            waits.Add(work);
+            return await claiming;
         }
-
-        await Task.WhenAny(waits);
-        // Ends the delay's timer; a stop shows in the loop condition.
-        await wake.CancelAsync();
-        running.RemoveAll(t => t.IsCompleted);
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Log.ClaimFailed(logger, ex);
+            Pause(poll);
+            return [];
+        }
     }
 
-    /// <summary>Asks about one subject and stores the outcome. Never throws: a failure gives the subject back.</summary>
+    /// <summary>Drops subjects of batches cancelled here from those next up; <paramref name="forget"/> when no claim could still return one.</summary>
+    private void DropAbandoned(Queue<(LeasedSubject Subject, DateTimeOffset ClaimedAt)> nextUp, bool forget)
+    {
+        if (_abandoned.IsEmpty)
+        {
+            return;
+        }
+
+        var cancelled = _abandoned.Keys.ToHashSet(StringComparer.Ordinal);
+        var keep = nextUp.Where(n => !cancelled.Contains(n.Subject.BatchId)).ToList();
+        nextUp.Clear();
+        foreach (var next in keep)
+        {
+            nextUp.Enqueue(next);
+        }
+
+        if (forget)
+        {
+            foreach (var batchId in cancelled)
+            {
+                _abandoned.TryRemove(batchId, out _);
+            }
+        }
+    }
+
+    /// <summary>Waits until room frees up, work is submitted, a claim ends, or the poll interval passes.</summary>
+    private async Task WaitAsync(Task freed, Task work, Task? claiming, TimeSpan poll, CancellationToken stoppingToken)
+    {
+        using var wake = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var delay = Task.Delay(poll, timeProvider, wake.Token);
+        await (claiming is null ? Task.WhenAny(freed, work, delay) : Task.WhenAny(freed, work, claiming, delay));
+        // Ends the delay's timer; a stop shows in the loop condition.
+        await wake.CancelAsync();
+    }
+
+    /// <summary>
+    /// Asks about one subject, records the access and stores the outcome. Never throws: a failure gives the subject
+    /// back. Its place among the subjects asking units is given up as soon as the units have answered.
+    /// </summary>
     private async Task ProcessAsync(LeasedSubject subject, TimeSpan poll, CancellationToken stoppingToken)
     {
         await Task.Yield();
         var key = (subject.BatchId, subject.Position);
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         _inFlight[key] = cancel;
+        var askingUnits = true;
         try
         {
-            var outcome = await asker.AskAsync(subject, cancel.Token);
+            var asked = await asker.AskAsync(subject, cancel.Token);
+            askingUnits = false;
+            LeaveAsking();
+            var outcome = await asker.RecordAsync(asked);
             // Not cancellable: the access is on record, so its answers are worth keeping even as the gateway stops.
-            if (await store.CompleteAsync(subject, outcome, timeProvider.GetUtcNow(), CancellationToken.None))
+            var stored = await writer.StoreAsync(subject, outcome);
+            if (stored)
             {
                 signals.Changed(subject.BatchId);
             }
@@ -179,19 +292,40 @@ internal sealed partial class BatchRunner(
         finally
         {
             _inFlight.TryRemove(key, out _);
+            if (askingUnits)
+            {
+                Interlocked.Decrement(ref _asking);
+            }
+
+            Freed();
         }
     }
 
-    private async Task ReleaseAsync(LeasedSubject subject)
+    private void LeaveAsking()
+    {
+        Interlocked.Decrement(ref _asking);
+        Freed();
+    }
+
+    private void Freed() => Interlocked.Exchange(ref _freed, NewSignal()).TrySetResult();
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private Task ReleaseAsync(LeasedSubject subject) => ReleaseAsync([subject]);
+
+    private async Task ReleaseAsync(IReadOnlyList<LeasedSubject> subjects)
     {
         try
         {
-            await store.ReleaseAsync([subject], CancellationToken.None);
+            await store.ReleaseAsync(subjects, CancellationToken.None);
         }
         catch (Exception ex)
         {
-            // The lease then simply expires.
-            Log.ReleaseFailed(logger, ex, subject.BatchId, subject.Position);
+            // The leases then simply expire.
+            foreach (var subject in subjects)
+            {
+                Log.ReleaseFailed(logger, ex, subject.BatchId, subject.Position);
+            }
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Data;
 using System.Data.Common;
 using System.Globalization;
 using Dapper;
@@ -6,6 +7,7 @@ using DataGateway.Features.Cases;
 using DataGateway.Features.Store;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
+using Microsoft.Data.Sqlite;
 
 namespace DataGateway.Features.Batches;
 
@@ -267,15 +269,22 @@ internal sealed class BatchStore(GatewayStore store) : IBatchStore
         if (state is "QUEUED" or "RUNNING")
         {
             // SQLite: the transaction is IMMEDIATE, so no runner stores a result between the read and the updates.
-            // PostgreSQL (READ COMMITTED): a runner may store one meanwhile. Updating the subjects waits for any runner
-            // storing a result right now and then skips the subject it finished; the batch's own update re-checks the
-            // state, so a batch whose last subject was just stored stays COMPLETED. Both lock a subject before the
-            // batch row, as storing a result does, so the two cannot deadlock.
+            // PostgreSQL (READ COMMITTED): a runner may store results meanwhile. Locking the subjects waits for any runner
+            // storing results right now and then skips the subjects it finished; the batch's own update re-checks the
+            // state, so a batch whose last subject was just stored stays COMPLETED. The subjects are locked in position
+            // order and before the batch row, as storing results locks them, so the two cannot deadlock (FOR UPDATE is
+            // PostgreSQL's; SQLite has no row locks and needs none). It waits, never skips: a row a claim holds is
+            // being leased, and must be cancelled once it is.
+            var lockRows = store.Engine == StoreEngine.Postgres ? " FOR UPDATE" : string.Empty;
             await connection.ExecuteAsync(new CommandDefinition(
                 $"""
+                WITH doomed AS (
+                    SELECT position FROM batch_subjects
+                     WHERE batch_id = @BatchId AND state IN {Unfinished}
+                     ORDER BY position{lockRows})
                 UPDATE batch_subjects
                    SET state = 'CANCELLED', identifier = NULL, lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL
-                 WHERE batch_id = @BatchId AND state IN {Unfinished};
+                 WHERE batch_id = @BatchId AND position IN (SELECT position FROM doomed) AND state IN {Unfinished};
                 UPDATE batches SET state = 'CANCELLED', updated_at = @Now, finished_at = @Now
                  WHERE batch_id = @BatchId AND state IN ('QUEUED', 'RUNNING');
                 """,
@@ -289,14 +298,70 @@ internal sealed class BatchStore(GatewayStore store) : IBatchStore
         return batch;
     }
 
-    public async Task<IReadOnlyList<LeasedSubject>> ClaimAsync(
-        string replicaId, int limit, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken)
+    public async Task<BatchWriteResult> WriteAsync(
+        IReadOnlyList<SubjectCompletion> completions, ClaimRequest? claim, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        if (completions.Count == 0 && claim is null)
+        {
+            return new BatchWriteResult([], []);
+        }
+
         await using var connection = await store.OpenAsync(cancellationToken);
-        // SQLite: the transaction is IMMEDIATE, so the write lock is held from the first read and two replicas sharing
-        // the file claim one after the other. PostgreSQL: every row lock below is taken with SKIP LOCKED, so replicas
-        // claiming at once take disjoint subjects and none waits for another.
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        // SQLite only: a claim alone is committed without syncing the file. A claim lost to a power cut leaves its
+        // subjects PENDING, as if never claimed, and the replica that claimed them is gone with it; whatever follows from
+        // a claim (the audit record, the result) is committed synced, and syncing the write-ahead log syncs the claim
+        // written before it. The connection goes back to the pool synced again, as every other writer expects it.
+        var unsynced = store.Engine == StoreEngine.Sqlite && completions.Count == 0;
+        if (unsynced)
+        {
+            await connection.ExecuteAsync("PRAGMA synchronous = NORMAL;");
+        }
+        else if (completions.Count > 0)
+        {
+            await ForgetFreedBytesAsync(connection);
+        }
+
+        try
+        {
+            // SQLite: the transaction is IMMEDIATE, so the write lock is held from the first read and replicas sharing the
+            // file write one after the other. PostgreSQL: see CompleteAsync and ClaimAsync on the order rows are locked in.
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            // Results first: a claim never waits for a row lock, so nothing is held while results wait for theirs.
+            var stored = await CompleteAsync(connection, transaction, completions, now, cancellationToken);
+            var claimed = claim is null ? [] : await ClaimAsync(connection, transaction, claim, now, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return new BatchWriteResult(stored, claimed);
+        }
+        finally
+        {
+            if (unsynced)
+            {
+                await SyncAgainAsync((SqliteConnection)connection);
+            }
+        }
+    }
+
+    /// <summary>Sets a connection that committed unsynced back to synced commits before it returns to the pool.</summary>
+    private static async Task SyncAgainAsync(SqliteConnection connection)
+    {
+        try
+        {
+            await connection.ExecuteAsync("PRAGMA synchronous = FULL;");
+        }
+        catch (SqliteException)
+        {
+            // Never pooled unsynced: the pool drops its connections rather than hand this one out again.
+            SqliteConnection.ClearPool(connection);
+        }
+    }
+
+    /// <summary>
+    /// Leases subjects in the transaction. On PostgreSQL every row lock is taken with SKIP LOCKED, so replicas claiming
+    /// at once take disjoint subjects and none waits for another.
+    /// </summary>
+    private async Task<List<LeasedSubject>> ClaimAsync(
+        DbConnection connection, DbTransaction transaction, ClaimRequest claim, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         var batches = (await connection.QueryAsync<ActiveBatchRow>(new CommandDefinition(
             """
             SELECT batch_id AS BatchId, owner_subject AS OwnerSubject, owner_roles AS OwnerRoles, owner_court AS OwnerCourt,
@@ -309,44 +374,34 @@ internal sealed class BatchStore(GatewayStore store) : IBatchStore
             cancellationToken: cancellationToken))).AsList();
 
         var token = Guid.NewGuid().ToString("N");
-        var claimed = new List<LeasedSubject>(limit);
+        var claimed = new List<LeasedSubject>(claim.Limit);
         foreach (var batch in batches)
         {
-            if (claimed.Count >= limit)
+            if (claimed.Count >= claim.Limit)
             {
                 break;
             }
 
-            // One statement picks and leases. On PostgreSQL the picking SELECT locks the rows it picks and passes over
-            // rows another replica's claim holds; a row another claim leased and committed after this statement began
-            // is re-checked once locked and, now LEASED with a live lease, dropped. It is a WITH query so it runs once
-            // (a sub-SELECT under IN may be re-run per row, each run picking afresh). Expired leases are taken over:
-            // their holder is gone or too late, and its result will be refused by the token check.
-            var subjects = (await connection.QueryAsync<WorkRow>(new CommandDefinition(
-                $"""
-                WITH picked AS (
-                    SELECT position
-                      FROM batch_subjects
-                     WHERE batch_id = @BatchId
-                       AND (state = 'PENDING' OR (state = 'LEASED' AND lease_expires_at < @Now))
-                     ORDER BY position
-                     LIMIT @Limit{store.ClaimRows})
-                UPDATE batch_subjects
-                   SET state = 'LEASED', lease_owner = @Owner, lease_token = @Token, lease_expires_at = @Until, attempts = attempts + 1
-                 WHERE batch_id = @BatchId AND position IN (SELECT position FROM picked)
-                RETURNING position AS Position, case_number AS CaseNumber, identifier_kind AS Kind, identifier AS Identifier, name AS Name
-                """,
-                new
-                {
-                    Owner = replicaId,
-                    Token = token,
-                    Until = leaseUntil.ToUnixTimeMilliseconds(),
-                    batch.BatchId,
-                    Now = now.ToUnixTimeMilliseconds(),
-                    Limit = limit - claimed.Count,
-                },
-                transaction,
-                cancellationToken: cancellationToken))).AsList();
+            // Expired leases first (their holder is gone or too late, and its result will be refused by the token check),
+            // then subjects never leased. Two picks, not one with an OR: each is then a range of the (batch, state,
+            // position) index read in position order and stopped at the limit, where one pick over both states had to
+            // walk the batch from its first subject past every finished one, a claim growing slower as the batch advanced.
+            var parameters = new
+            {
+                Owner = claim.ReplicaId,
+                Token = token,
+                Until = claim.LeaseUntil.ToUnixTimeMilliseconds(),
+                batch.BatchId,
+                Now = now.ToUnixTimeMilliseconds(),
+                Limit = claim.Limit - claimed.Count,
+            };
+            var subjects = await LeaseAsync(connection, transaction, "state = 'LEASED' AND lease_expires_at < @Now", parameters, cancellationToken);
+            if (subjects.Count < parameters.Limit)
+            {
+                subjects.AddRange(await LeaseAsync(
+                    connection, transaction, "state = 'PENDING'", parameters with { Limit = parameters.Limit - subjects.Count }, cancellationToken));
+            }
+
             if (subjects.Count == 0)
             {
                 continue;
@@ -373,58 +428,116 @@ internal sealed class BatchStore(GatewayStore store) : IBatchStore
                 batch.BatchId, (int)s.Position, token, owner, s.CaseNumber, ParseKind(s.Kind), s.Identifier, s.Name, kinds, batch.Fresh != 0)));
         }
 
-        await transaction.CommitAsync(cancellationToken);
         return claimed;
     }
 
-    public async Task<bool> CompleteAsync(LeasedSubject subject, SubjectOutcome outcome, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var answers = new QueryAssetsResponse { Units = { outcome.Answers } };
-        await using var connection = await store.OpenAsync(cancellationToken);
-        await ForgetFreedBytesAsync(connection);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var key = new { subject.BatchId, subject.Position, Now = Text(now) };
-        var stored = await connection.ExecuteAsync(new CommandDefinition(
-            """
+    /// <summary>
+    /// Leases up to @Limit subjects of the batch that match <paramref name="pick"/>, in position order, with one statement.
+    /// On PostgreSQL the picking SELECT locks the rows it picks and passes over rows another replica's claim holds; a row
+    /// another claim leased and committed after this statement began is re-checked once locked and, no longer matching,
+    /// dropped. It is a WITH query so it runs once (a sub-SELECT under IN may be re-run per row, each run picking afresh).
+    /// </summary>
+    private async Task<List<WorkRow>> LeaseAsync(
+        DbConnection connection, DbTransaction transaction, string pick, object parameters, CancellationToken cancellationToken) =>
+        (await connection.QueryAsync<WorkRow>(new CommandDefinition(
+            $"""
+            WITH picked AS (
+                SELECT position
+                  FROM batch_subjects
+                 WHERE batch_id = @BatchId AND {pick}
+                 ORDER BY position
+                 LIMIT @Limit{store.ClaimRows})
             UPDATE batch_subjects
-               SET state = @State, identifier = NULL, lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL,
-                   complete = @Complete, answers = @Answers, detail = @Detail, answered_at = @Now
-             WHERE batch_id = @BatchId AND position = @Position AND state = 'LEASED' AND lease_token = @Token
+               SET state = 'LEASED', lease_owner = @Owner, lease_token = @Token, lease_expires_at = @Until, attempts = attempts + 1
+             WHERE batch_id = @BatchId AND position IN (SELECT position FROM picked)
+            RETURNING position AS Position, case_number AS CaseNumber, identifier_kind AS Kind, identifier AS Identifier, name AS Name
             """,
-            new
-            {
-                State = outcome.State == BatchSubjectState.Denied ? "DENIED" : "ANSWERED",
-                Complete = outcome.Complete ? 1 : 0,
-                // The stored form of the answers is the contract's own encoding of UnitAnswer (in a QueryAssetsResponse
-                // that holds only them), so results read back exactly as they were answered.
-                Answers = answers.ToByteArray(),
-                outcome.Detail,
-                key.Now,
-                subject.BatchId,
-                subject.Position,
-                Token = subject.LeaseToken,
-            },
+            parameters,
             transaction,
-            cancellationToken: cancellationToken));
-        if (stored == 0)
+            cancellationToken: cancellationToken))).AsList();
+
+    /// <summary>
+    /// Stores outcomes in the transaction: each whose lease is still held, then the batches' counters and the units'
+    /// tallies once per batch and unit for all of them, not once per subject.
+    /// </summary>
+    private static async Task<bool[]> CompleteAsync(
+        DbConnection connection, DbTransaction transaction, IReadOnlyList<SubjectCompletion> completions, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var stored = new bool[completions.Count];
+        if (completions.Count == 0)
         {
-            await transaction.RollbackAsync(cancellationToken);
-            return false;
+            return stored;
+        }
+
+        // Rows are locked in one order by every writer: subjects by (batch, position), then batch rows, then tallies by
+        // (batch, unit). Cancelling locks a batch's subjects by position before its batch row too, so on PostgreSQL no two
+        // of these transactions (this replica's, another's, a cancel) can wait for each other in a cycle.
+        var order = new int[completions.Count];
+        for (var i = 0; i < order.Length; i++)
+        {
+            order[i] = i;
+        }
+
+        Array.Sort(order, (x, y) =>
+        {
+            var byBatch = string.CompareOrdinal(completions[x].Subject.BatchId, completions[y].Subject.BatchId);
+            return byBatch != 0 ? byBatch : completions[x].Subject.Position.CompareTo(completions[y].Subject.Position);
+        });
+
+        var at = Text(now);
+        await StoreOutcomesAsync(connection, transaction, completions, order, at, stored, cancellationToken);
+
+        var batches = new List<(string BatchId, int Done, int Failed)>();
+        var tallies = new SortedDictionary<(string BatchId, string UnitId), UnitTally>(TallyKeyComparer.Instance);
+        foreach (var i in order)
+        {
+            if (!stored[i])
+            {
+                continue;
+            }
+
+            var (subject, outcome) = (completions[i].Subject, completions[i].Outcome);
+            var failed = outcome.Complete ? 0 : 1;
+            if (batches.Count > 0 && batches[^1].BatchId == subject.BatchId)
+            {
+                batches[^1] = (subject.BatchId, batches[^1].Done + 1, batches[^1].Failed + failed);
+            }
+            else
+            {
+                batches.Add((subject.BatchId, 1, failed));
+            }
+
+            for (var a = 0; a < outcome.Answers.Count; a++)
+            {
+                var answer = outcome.Answers[a];
+                if (!tallies.TryGetValue((subject.BatchId, answer.UnitId), out var tally))
+                {
+                    // An upsert below, so a unit added to the catalog after the batch was submitted still gets its tally.
+                    tally = new UnitTally(answer.UnitName, 100_000 + a);
+                    tallies.Add((subject.BatchId, answer.UnitId), tally);
+                }
+
+                tally.Count(answer.Status);
+            }
+        }
+
+        if (batches.Count == 0)
+        {
+            return stored;
         }
 
         await connection.ExecuteAsync(new CommandDefinition(
             """
-            UPDATE batches SET done = done + 1, failed = failed + @Failed, updated_at = @Now WHERE batch_id = @BatchId;
+            UPDATE batches SET done = done + @Done, failed = failed + @Failed, updated_at = @Now WHERE batch_id = @BatchId;
             UPDATE batches SET state = 'COMPLETED', finished_at = @Now
              WHERE batch_id = @BatchId AND state IN ('QUEUED', 'RUNNING') AND done >= total;
             """,
-            new { key.BatchId, key.Now, Failed = outcome.Complete ? 0 : 1 },
+            batches.Select(b => new { b.BatchId, b.Done, b.Failed, Now = at }),
             transaction,
             cancellationToken: cancellationToken));
 
-        if (outcome.Answers.Count > 0)
+        if (tallies.Count > 0)
         {
-            // An upsert, so a unit added to the catalog after the batch was submitted still gets its tally.
             await connection.ExecuteAsync(new CommandDefinition(
                 """
                 INSERT INTO batch_unit_tallies (batch_id, unit_id, position, unit_name, ok, not_found, timeout, unavailable, error, circuit_open)
@@ -437,25 +550,78 @@ internal sealed class BatchStore(GatewayStore store) : IBatchStore
                     error = batch_unit_tallies.error + excluded.error,
                     circuit_open = batch_unit_tallies.circuit_open + excluded.circuit_open
                 """,
-                outcome.Answers.Select((a, i) => new
+                tallies.Select(t => new
                 {
-                    key.BatchId,
-                    a.UnitId,
-                    Position = 100_000 + i,
-                    a.UnitName,
-                    Ok = a.Status == UnitStatus.Ok ? 1 : 0,
-                    NotFound = a.Status == UnitStatus.NotFound ? 1 : 0,
-                    Timeout = a.Status == UnitStatus.Timeout ? 1 : 0,
-                    Unavailable = a.Status == UnitStatus.Unavailable ? 1 : 0,
-                    Error = a.Status is UnitStatus.Error or UnitStatus.Unspecified or UnitStatus.Denied ? 1 : 0,
-                    CircuitOpen = a.Status == UnitStatus.CircuitOpen ? 1 : 0,
+                    t.Key.BatchId,
+                    t.Key.UnitId,
+                    t.Value.Position,
+                    t.Value.UnitName,
+                    t.Value.Ok,
+                    t.Value.NotFound,
+                    t.Value.Timeout,
+                    t.Value.Unavailable,
+                    t.Value.Error,
+                    t.Value.CircuitOpen,
                 }),
                 transaction,
                 cancellationToken: cancellationToken));
         }
 
-        await transaction.CommitAsync(cancellationToken);
-        return true;
+        return stored;
+    }
+
+    /// <summary>
+    /// Stores each outcome whose lease is still held, in <paramref name="order"/>, with one command whose parameters are
+    /// created once and given new values per subject (Dapper's list form would build them afresh for every row).
+    /// </summary>
+    private static async Task StoreOutcomesAsync(
+        DbConnection connection,
+        DbTransaction transaction,
+        IReadOnlyList<SubjectCompletion> completions,
+        int[] order,
+        string at,
+        bool[] stored,
+        CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = """
+            UPDATE batch_subjects
+               SET state = @State, identifier = NULL, lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL,
+                   complete = @Complete, answers = @Answers, detail = @Detail, answered_at = @Now
+             WHERE batch_id = @BatchId AND position = @Position AND state = 'LEASED' AND lease_token = @Token
+            """;
+        var state = Parameter(command, "@State", DbType.String);
+        var complete = Parameter(command, "@Complete", DbType.Int32);
+        var answers = Parameter(command, "@Answers", DbType.Binary);
+        var detail = Parameter(command, "@Detail", DbType.String);
+        Parameter(command, "@Now", DbType.String).Value = at;
+        var batchId = Parameter(command, "@BatchId", DbType.String);
+        var position = Parameter(command, "@Position", DbType.Int32);
+        var token = Parameter(command, "@Token", DbType.String);
+        foreach (var i in order)
+        {
+            var (subject, outcome) = (completions[i].Subject, completions[i].Outcome);
+            state.Value = outcome.State == BatchSubjectState.Denied ? "DENIED" : "ANSWERED";
+            complete.Value = outcome.Complete ? 1 : 0;
+            // The stored form of the answers is the contract's own encoding of UnitAnswer (in a QueryAssetsResponse that
+            // holds only them), so results read back exactly as they were answered.
+            answers.Value = new QueryAssetsResponse { Units = { outcome.Answers } }.ToByteArray();
+            detail.Value = (object?)outcome.Detail ?? DBNull.Value;
+            batchId.Value = subject.BatchId;
+            position.Value = subject.Position;
+            token.Value = subject.LeaseToken;
+            stored[i] = await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        }
+    }
+
+    private static DbParameter Parameter(DbCommand command, string name, DbType type)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.DbType = type;
+        command.Parameters.Add(parameter);
+        return parameter;
     }
 
     public async Task ReleaseAsync(IReadOnlyCollection<LeasedSubject> subjects, CancellationToken cancellationToken)
@@ -638,6 +804,63 @@ internal sealed class BatchStore(GatewayStore store) : IBatchStore
         public long Error { get; set; }
 
         public long CircuitOpen { get; set; }
+    }
+
+    /// <summary>A group's answers of one unit in one batch, added to its stored tally at once.</summary>
+    private sealed class UnitTally(string unitName, int position)
+    {
+        public string UnitName { get; } = unitName;
+
+        public int Position { get; } = position;
+
+        public int Ok { get; private set; }
+
+        public int NotFound { get; private set; }
+
+        public int Timeout { get; private set; }
+
+        public int Unavailable { get; private set; }
+
+        public int Error { get; private set; }
+
+        public int CircuitOpen { get; private set; }
+
+        public void Count(UnitStatus status)
+        {
+            switch (status)
+            {
+                case UnitStatus.Ok:
+                    Ok++;
+                    break;
+                case UnitStatus.NotFound:
+                    NotFound++;
+                    break;
+                case UnitStatus.Timeout:
+                    Timeout++;
+                    break;
+                case UnitStatus.Unavailable:
+                    Unavailable++;
+                    break;
+                case UnitStatus.CircuitOpen:
+                    CircuitOpen++;
+                    break;
+                default:
+                    // Error, Denied, Unspecified: the unit did not give its answer.
+                    Error++;
+                    break;
+            }
+        }
+    }
+
+    private sealed class TallyKeyComparer : IComparer<(string BatchId, string UnitId)>
+    {
+        public static readonly TallyKeyComparer Instance = new();
+
+        public int Compare((string BatchId, string UnitId) x, (string BatchId, string UnitId) y)
+        {
+            var byBatch = string.CompareOrdinal(x.BatchId, y.BatchId);
+            return byBatch != 0 ? byBatch : string.CompareOrdinal(x.UnitId, y.UnitId);
+        }
     }
 
     private sealed class ActiveBatchRow

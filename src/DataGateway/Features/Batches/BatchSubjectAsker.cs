@@ -14,9 +14,11 @@ namespace DataGateway.Features.Batches;
 
 /// <summary>
 /// Asks the units about one subject of a batch, as a single query would: the purpose check again (the case may have
-/// been closed or reassigned since the batch was submitted), the fan-out, and one <c>batch-row</c> record in the audit
-/// trail, written before the answers are stored. An abandoned question (the batch cancelled, the gateway stopping)
-/// returned nothing and is not recorded; the subject is asked again later, and recorded then.
+/// been closed or reassigned since the batch was submitted), the fan-out (<see cref="AskAsync"/>), and one
+/// <c>batch-row</c> record in the audit trail (<see cref="RecordAsync"/>), written before the answers are stored. The
+/// two steps are separate so the runner can ask about the next subject while this one's access is being recorded: only
+/// the first holds the units. An abandoned question (the batch cancelled, the gateway stopping) returned nothing and is
+/// not recorded; the subject is asked again later, and recorded then.
 /// </summary>
 internal sealed class BatchSubjectAsker(
     CaseRegistry cases,
@@ -25,9 +27,9 @@ internal sealed class BatchSubjectAsker(
     IAuditTrail audit,
     KeyedHasher hasher)
 {
-    /// <exception cref="AuditUnavailableException">The access could not be recorded; the answers must not be stored.</exception>
-    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    public async Task<SubjectOutcome> AskAsync(LeasedSubject subject, CancellationToken cancellationToken)
+    /// <summary>Checks the purpose and, when it holds, asks the units. Nothing is recorded yet: <see cref="RecordAsync"/> must follow.</summary>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled: nothing was asked, or the answers are abandoned.</exception>
+    public async Task<AskedSubject> AskAsync(LeasedSubject subject, CancellationToken cancellationToken)
     {
         // An asset kind dropped from the catalog since submission is no longer asked; an empty list would mean "all".
         var kinds = subject.AssetKinds.Where(k => catalog.TryGetAssetKind(k, out _)).ToList();
@@ -54,8 +56,9 @@ internal sealed class BatchSubjectAsker(
         if (!decision.Allowed)
         {
             var reason = decision.Reason ?? "this query is not allowed under that case";
-            await audit.AppendAsync(record with { UnitsAsked = [], Outcome = AuditOutcomes.Denied, Detail = reason }, CancellationToken.None);
-            return new SubjectOutcome(BatchSubjectState.Denied, [], reason);
+            return new AskedSubject(
+                new SubjectOutcome(BatchSubjectState.Denied, [], reason),
+                record with { UnitsAsked = [], Outcome = AuditOutcomes.Denied, Detail = reason });
         }
 
         var question = new AnswerQueryRequest
@@ -72,14 +75,23 @@ internal sealed class BatchSubjectAsker(
         // A unit may have turned the cancellation into a status; an abandoned question's answers are never kept.
         cancellationToken.ThrowIfCancellationRequested();
 
-        // Not the runner's token: once units have answered, the access has happened and must be on record.
-        await audit.AppendAsync(record with
-        {
-            ItemsReturned = [.. answers.SelectMany(a => a.Assets).Select(a => a.DataItem).Distinct(StringComparer.Ordinal)],
-            FromCache = answers.Any(a => a.FromCache),
-            Detail = UnitStatusNames.Tally(answers),
-        }, CancellationToken.None);
-        return new SubjectOutcome(BatchSubjectState.Answered, answers, null);
+        return new AskedSubject(
+            new SubjectOutcome(BatchSubjectState.Answered, answers, null),
+            record with
+            {
+                ItemsReturned = [.. answers.SelectMany(a => a.Assets).Select(a => a.DataItem).Distinct(StringComparer.Ordinal)],
+                FromCache = answers.Any(a => a.FromCache),
+                Detail = UnitStatusNames.Tally(answers),
+            });
+    }
+
+    /// <summary>Writes the subject's one record of the access (answered or denied); its outcome may be stored only after this.</summary>
+    /// <exception cref="AuditUnavailableException">The access could not be recorded; the answers must not be stored.</exception>
+    public async Task<SubjectOutcome> RecordAsync(AskedSubject asked)
+    {
+        // Not cancellable: once units have answered (or the purpose check refused), the access has happened and must be on record.
+        await audit.AppendAsync(asked.Record, CancellationToken.None);
+        return asked.Outcome;
     }
 
     /// <summary>The submitting judge, as far as the purpose check reads a token: sub, roles, court.</summary>
@@ -95,3 +107,6 @@ internal sealed class BatchSubjectAsker(
         return new ClaimsPrincipal(new ClaimsIdentity(claims, "batch-owner", GatewayClaimTypes.Name, GatewayClaimTypes.Roles));
     }
 }
+
+/// <summary>A subject asked about (or refused by the purpose check), with the record of that access still to be written.</summary>
+internal sealed record AskedSubject(SubjectOutcome Outcome, AccessRecord Record);

@@ -10,8 +10,11 @@ public sealed class BatchesOptions
     public const int MaxRows = 10_000;
 
     /// <summary>
-    /// Subjects this replica asks about at once, across all batches. Each subject fans out to its units through their
-    /// concurrency limits, so this bounds the gateway's own memory and queueing, not the units' load. Default 64.
+    /// Subjects this replica asks the units about at once, across all batches. Each subject asks all its units at once,
+    /// through their concurrency limits, so this is also the most calls batches put on one unit: about twice the units'
+    /// <c>MaxConcurrency</c> keeps their slots busy while no call waits longer than about one call for a slot (a call that
+    /// waits longer than the unit's timeout is refused as busy). Subjects whose units have answered, waiting for their
+    /// audit record and result to be written, do not count. Default 64: twice the default concurrency, 32.
     /// </summary>
     [Range(1, 4096)]
     public int MaxSubjectsInFlight { get; set; } = 64;
@@ -57,6 +60,7 @@ internal static class BatchesFeature
         builder.Services.AddSingleton<BatchSignals>();
         builder.Services.AddSingleton<BatchSubmitter>();
         builder.Services.AddSingleton<BatchSubjectAsker>();
+        builder.Services.AddSingleton<BatchWriter>();
         builder.Services.AddSingleton<BatchRunner>();
         // Registered after AddStore's migrator, and hosted services start in order: the tables exist by now.
         builder.Services.AddHostedService(services => services.GetRequiredService<BatchRunner>());

@@ -26,21 +26,37 @@ internal interface IBatchStore
     Task<Batch?> CancelAsync(string batchId, string owner, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Leases up to <paramref name="limit"/> subjects to <paramref name="replicaId"/> until <paramref name="leaseUntil"/>:
-    /// PENDING ones, and LEASED ones whose lease has expired (whichever replica held them), of QUEUED or RUNNING batches,
-    /// oldest batch first. Replicas claiming at the same moment get disjoint subjects, and none waits for another.
+    /// In one transaction: stores <paramref name="completions"/>, then leases subjects as <paramref name="claim"/> asks
+    /// (none when it is null).
+    /// <para>
+    /// Storing marks each subject finished with its outcome, drops its plain identifier and updates its batch's counters
+    /// (and state, when it was the last subject) and unit tallies. A completion whose lease is no longer held (the batch
+    /// was cancelled, or the lease expired and another replica took the subject) stores nothing: its flag is false.
+    /// </para>
+    /// <para>
+    /// Claiming leases up to <see cref="ClaimRequest.Limit"/> subjects until <see cref="ClaimRequest.LeaseUntil"/>: LEASED
+    /// ones whose lease has expired (whichever replica held them), then PENDING ones, of QUEUED or RUNNING batches, oldest
+    /// batch first. Replicas claiming at the same moment get disjoint subjects, and none waits for another.
+    /// </para>
     /// </summary>
-    Task<IReadOnlyList<LeasedSubject>> ClaimAsync(string replicaId, int limit, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken);
-
-    /// <summary>
-    /// Stores a subject's outcome and marks it finished in one transaction, dropping its plain identifier and updating
-    /// the batch's counters (and its state, when this was the last subject). False, storing nothing, when the lease is
-    /// no longer held (the batch was cancelled, or the lease expired and another replica took the subject).
-    /// </summary>
-    Task<bool> CompleteAsync(LeasedSubject subject, SubjectOutcome outcome, DateTimeOffset now, CancellationToken cancellationToken);
+    Task<BatchWriteResult> WriteAsync(IReadOnlyList<SubjectCompletion> completions, ClaimRequest? claim, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>Gives leased subjects back (PENDING) for any runner to take, when this runner will not finish them.</summary>
     Task ReleaseAsync(IReadOnlyCollection<LeasedSubject> subjects, CancellationToken cancellationToken);
+}
+
+/// <summary>The two halves of <see cref="IBatchStore.WriteAsync"/> on their own.</summary>
+internal static class BatchStoreExtensions
+{
+    /// <summary>Leases up to <paramref name="limit"/> subjects to <paramref name="replicaId"/> (<see cref="IBatchStore.WriteAsync"/>).</summary>
+    public static async Task<IReadOnlyList<LeasedSubject>> ClaimAsync(
+        this IBatchStore store, string replicaId, int limit, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken) =>
+        (await store.WriteAsync([], new ClaimRequest(replicaId, limit, leaseUntil), now, cancellationToken)).Claimed;
+
+    /// <summary>Stores one subject's outcome (<see cref="IBatchStore.WriteAsync"/>); false when its lease is no longer held.</summary>
+    public static async Task<bool> CompleteAsync(
+        this IBatchStore store, LeasedSubject subject, SubjectOutcome outcome, DateTimeOffset now, CancellationToken cancellationToken) =>
+        (await store.WriteAsync([new SubjectCompletion(subject, outcome)], null, now, cancellationToken)).Stored[0];
 }
 
 /// <summary>Who submitted a batch: what the runner needs to check the purpose and record each access in their name.</summary>
@@ -100,6 +116,15 @@ internal sealed record SubjectOutcome(BatchSubjectState State, IReadOnlyList<Uni
     /// <summary>Every unit answered (OK or NOT_FOUND), and the subject was asked at all.</summary>
     public bool Complete => State == BatchSubjectState.Answered && Answers.All(a => a.Status is UnitStatus.Ok or UnitStatus.NotFound);
 }
+
+/// <summary>A subject asked about, with how it ended: what <see cref="IBatchStore.WriteAsync"/> stores.</summary>
+internal sealed record SubjectCompletion(LeasedSubject Subject, SubjectOutcome Outcome);
+
+/// <summary>Subjects to lease to a replica: at most <paramref name="Limit"/>, until <paramref name="LeaseUntil"/>.</summary>
+internal sealed record ClaimRequest(string ReplicaId, int Limit, DateTimeOffset LeaseUntil);
+
+/// <summary>What <see cref="IBatchStore.WriteAsync"/> did: a flag per completion (in the order given), and the subjects leased, in batch order.</summary>
+internal sealed record BatchWriteResult(IReadOnlyList<bool> Stored, IReadOnlyList<LeasedSubject> Claimed);
 
 /// <summary>A page of results and the number of subjects in the batch.</summary>
 internal sealed record BatchResultsPage(IReadOnlyList<BatchResult> Results, int Total);
