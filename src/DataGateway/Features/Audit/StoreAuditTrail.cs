@@ -47,7 +47,7 @@ internal sealed partial class StoreAuditTrail(
     /// <summary>The store lock that serialises appends of every replica to the one chain.</summary>
     private const string ChainLock = "audit-chain";
 
-    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly GroupCommitGate _gate = new();
     private readonly System.Collections.Concurrent.ConcurrentQueue<PendingAppend> _queue = new();
 
     /// <summary>SQLite only: the connection and prepared statements every group writes with; used under the gate.</summary>
@@ -60,36 +60,7 @@ internal sealed partial class StoreAuditTrail(
         cancellationToken.ThrowIfCancellationRequested();
         var pending = new PendingAppend(access, access.SubjectIdentifier is { } identifier ? hasher.Hash(identifier) : null);
         _queue.Enqueue(pending);
-
-        try
-        {
-            await _gate.WaitAsync(cancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-            // Only the wait is cancelled: a record a writer has already taken is written, and its outcome stands.
-            if (pending.TryAbandon())
-            {
-                throw;
-            }
-
-            return await pending.Result;
-        }
-
-        try
-        {
-            // An earlier writer may already have committed this record with its own group.
-            if (!pending.Result.IsCompleted)
-            {
-                await WriteGroupAsync();
-            }
-        }
-        finally
-        {
-            _gate.Release();
-        }
-
-        return await pending.Result;
+        return await _gate.TakeTurnAsync(pending.Result, pending.TryAbandon, WriteGroupAsync, cancellationToken);
     }
 
     public void Dispose()

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using DataGateway.Features.Store;
 
 namespace DataGateway.Features.Batches;
 
@@ -21,7 +22,7 @@ internal sealed class BatchWriter(IBatchStore store, TimeProvider timeProvider) 
     /// <summary>At most this many results in one transaction; later ones go in the next.</summary>
     private const int MaxGroup = 512;
 
-    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly GroupCommitGate _gate = new();
     private readonly ConcurrentQueue<PendingResult> _results = new();
     private readonly ConcurrentQueue<PendingClaim> _claims = new();
 
@@ -33,9 +34,7 @@ internal sealed class BatchWriter(IBatchStore store, TimeProvider timeProvider) 
     {
         var pending = new PendingResult(new SubjectCompletion(subject, outcome));
         _results.Enqueue(pending);
-        await _gate.WaitAsync(CancellationToken.None);
-        await WriteIfNotDoneAsync(pending.Result);
-        return await pending.Result;
+        return await _gate.TakeTurnAsync(pending.Result, static () => false, WriteGroupAsync, CancellationToken.None);
     }
 
     /// <summary>
@@ -47,42 +46,10 @@ internal sealed class BatchWriter(IBatchStore store, TimeProvider timeProvider) 
     {
         var pending = new PendingClaim(replicaId, limit, lease);
         _claims.Enqueue(pending);
-        try
-        {
-            await _gate.WaitAsync(cancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-            if (pending.TryAbandon())
-            {
-                throw;
-            }
-
-            return await pending.Result;
-        }
-
-        await WriteIfNotDoneAsync(pending.Result);
-        return await pending.Result;
+        return await _gate.TakeTurnAsync(pending.Result, pending.TryAbandon, WriteGroupAsync, cancellationToken);
     }
 
     public void Dispose() => _gate.Dispose();
-
-    /// <summary>Called holding the gate, which it releases.</summary>
-    private async Task WriteIfNotDoneAsync(Task mine)
-    {
-        try
-        {
-            // An earlier write may already have done this one with its own group.
-            if (!mine.IsCompleted)
-            {
-                await WriteGroupAsync();
-            }
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
 
     private async Task WriteGroupAsync()
     {
