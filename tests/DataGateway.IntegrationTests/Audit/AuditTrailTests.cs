@@ -81,4 +81,52 @@ public sealed class AuditTrailTests
         Assert.Contains("AccessRecord.Kind 'query' is not one of asset-query", refused.Message, StringComparison.Ordinal);
         Assert.Equal(0, host.CountRecords());
     }
+
+    [Fact]
+    public async Task AppendAll_WhileOthersAppend_StoresTheRecordsConsecutivelyInTheirOrder()
+    {
+        await using var host = await GatewayTestHost.StartAsync();
+        var trail = host.Trail();
+        // More records than one group holds: an append of many is never split across transactions.
+        var items = Enumerable.Range(0, 600).Select(i => AuditTestStore.AssetQuery(Requests.Debtor.IdNumber!, $"item-{i}")).ToList();
+
+        var singles = Enumerable.Range(0, 20).Select(i => Task.Run(() => trail.AppendAsync(AuditTestStore.AssetQuery(Requests.Debtor.IdNumber!, $"single-{i}"), TestContext.Deadline))).ToList();
+        var stored = await trail.AppendAllAsync(items, TestContext.Deadline);
+        await Task.WhenAll(singles);
+
+        Assert.Equal(items.Select(r => r.RequestId), stored.Select(r => r.RequestId));
+        Assert.Equal(Enumerable.Range(0, 600).Select(i => stored[0].Sequence + i), stored.Select(r => r.Sequence));
+        Assert.All(stored.Skip(1).Zip(stored), pair => Assert.Equal(pair.Second.Hash, pair.First.PreviousHash));
+        var verification = await host.Services.GetRequiredService<AuditReader>().VerifyAsync(TestContext.Deadline);
+        Assert.True(verification.IsIntact, verification.FirstBreak?.Reason);
+        Assert.Equal(620, verification.RecordsChecked);
+    }
+
+    [Fact]
+    public async Task AppendAll_OneRecordNotValid_RefusesThemAllAndStoresNothing()
+    {
+        await using var host = await GatewayTestHost.StartAsync();
+        AccessRecord[] records =
+        [
+            AuditTestStore.AssetQuery(Requests.Debtor.IdNumber!, "q-1"),
+            AuditTestStore.AssetQuery(Requests.Debtor.IdNumber!, "q-2") with { Kind = "query" },
+        ];
+
+        await Assert.ThrowsAsync<ArgumentException>(() => host.Trail().AppendAllAsync(records, TestContext.Deadline));
+        await Assert.ThrowsAsync<ArgumentException>(() => host.Trail().AppendAllAsync([], TestContext.Deadline));
+
+        Assert.Equal(0, host.CountRecords());
+    }
+
+    [Fact]
+    public async Task AppendAll_WhenTheStoreRefusesWrites_StoresNoneOfThem()
+    {
+        await using var host = await GatewayTestHost.StartAsync();
+        host.RefuseAuditWrites();
+        var records = Enumerable.Range(0, 5).Select(i => AuditTestStore.AssetQuery(Requests.Debtor.IdNumber!, $"q-{i}")).ToList();
+
+        await Assert.ThrowsAsync<AuditUnavailableException>(() => host.Trail().AppendAllAsync(records, TestContext.Deadline));
+
+        Assert.Equal(0, host.CountRecords());
+    }
 }

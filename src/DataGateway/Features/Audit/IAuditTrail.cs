@@ -21,6 +21,19 @@ public interface IAuditTrail
     /// <exception cref="AuditUnavailableException">The record could not be written.</exception>
     /// <exception cref="ArgumentException"><paramref name="access"/> is not a valid record (a bug in the caller).</exception>
     Task<AuditRecord> AppendAsync(AccessRecord access, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Appends <paramref name="accesses"/> as consecutive records of the chain, in order, in one transaction: all of
+    /// them are durable when this returns, or none was stored. For one access that is recorded item by item (an estate
+    /// inquiry writes one record per data item): a hundred appends awaited one after another would each wait for
+    /// their own sync.
+    /// </summary>
+    /// <param name="accesses">At least one record; each is validated as <see cref="AppendAsync"/> validates it.</param>
+    /// <param name="cancellationToken">As for <see cref="AppendAsync"/>.</param>
+    /// <returns>The stored records, in the order given.</returns>
+    /// <exception cref="AuditUnavailableException">The records could not be written; none was stored.</exception>
+    /// <exception cref="ArgumentException">A record is not valid, or there is none (a bug in the caller); none was stored.</exception>
+    Task<IReadOnlyList<AuditRecord>> AppendAllAsync(IReadOnlyList<AccessRecord> accesses, CancellationToken cancellationToken);
 }
 
 /// <summary>The audit trail cannot be written; the request that needed it must be refused.</summary>

@@ -41,7 +41,7 @@ internal sealed partial class StoreAuditTrail(
     TimeProvider timeProvider,
     ILogger<StoreAuditTrail> logger) : IAuditTrail, IDisposable
 {
-    /// <summary>At most this many records in one transaction; later ones go in the next.</summary>
+    /// <summary>At most this many records in one transaction (unless one append alone has more); later ones go in the next.</summary>
     private const int MaxGroup = 512;
 
     /// <summary>The store lock that serialises appends of every replica to the one chain.</summary>
@@ -56,9 +56,29 @@ internal sealed partial class StoreAuditTrail(
     public async Task<AuditRecord> AppendAsync(AccessRecord access, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(access);
-        access.Validate();
+        var records = await AppendAllAsync([access], cancellationToken);
+        return records[0];
+    }
+
+    public async Task<IReadOnlyList<AuditRecord>> AppendAllAsync(IReadOnlyList<AccessRecord> accesses, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(accesses);
+        if (accesses.Count == 0)
+        {
+            throw new ArgumentException("At least one access must be recorded.", nameof(accesses));
+        }
+
+        // Every record is checked before any is queued: one bad record refuses them all.
+        var subjectHashes = new string?[accesses.Count];
+        for (var i = 0; i < accesses.Count; i++)
+        {
+            ArgumentNullException.ThrowIfNull(accesses[i], nameof(accesses));
+            accesses[i].Validate();
+            subjectHashes[i] = accesses[i].SubjectIdentifier is { } identifier ? hasher.Hash(identifier) : null;
+        }
+
         cancellationToken.ThrowIfCancellationRequested();
-        var pending = new PendingAppend(access, access.SubjectIdentifier is { } identifier ? hasher.Hash(identifier) : null);
+        var pending = new PendingAppend(accesses, subjectHashes);
         _queue.Enqueue(pending);
         return await _gate.TakeTurnAsync(pending.Result, pending.TryAbandon, WriteGroupAsync, cancellationToken);
     }
@@ -69,15 +89,20 @@ internal sealed partial class StoreAuditTrail(
         _gate.Dispose();
     }
 
-    /// <summary>Takes every waiting append (up to <see cref="MaxGroup"/>) and commits them together.</summary>
+    /// <summary>
+    /// Takes waiting appends, in order, until the group holds <see cref="MaxGroup"/> records, and commits them together.
+    /// An append of many records is never split: it may make its group larger than that.
+    /// </summary>
     private async Task WriteGroupAsync()
     {
         var group = new List<PendingAppend>();
-        while (group.Count < MaxGroup && _queue.TryDequeue(out var next))
+        var size = 0;
+        while (size < MaxGroup && _queue.TryDequeue(out var next))
         {
             if (next.TryClaim())
             {
                 group.Add(next);
+                size += next.Accesses.Count;
             }
         }
 
@@ -88,11 +113,18 @@ internal sealed partial class StoreAuditTrail(
 
         try
         {
-            var records = await WriteAsync(group);
-            for (var i = 0; i < group.Count; i++)
+            var records = await WriteAsync(group, size);
+            var next = 0;
+            foreach (var append in group)
             {
-                Log.Appended(logger, records[i].Sequence, records[i].Kind, records[i].RequestId, records[i].Outcome);
-                group[i].Complete(records[i]);
+                var mine = records.AsSpan(next, append.Accesses.Count).ToArray();
+                next += mine.Length;
+                foreach (var record in mine)
+                {
+                    Log.Appended(logger, record.Sequence, record.Kind, record.RequestId, record.Outcome);
+                }
+
+                append.Complete(mine);
             }
         }
         catch (Exception ex)
@@ -101,14 +133,14 @@ internal sealed partial class StoreAuditTrail(
             // group was recorded.
             foreach (var append in group)
             {
-                Log.AppendFailed(logger, ex, append.Access.Kind, append.Access.RequestId);
+                Log.AppendFailed(logger, ex, append.Accesses[0].Kind, append.Accesses[0].RequestId);
                 append.Fail(new AuditUnavailableException("The audit trail cannot be written.", ex));
             }
         }
     }
 
     // Not cancellable: once the access is being recorded, stopping half-way would only leave it unrecorded.
-    private async Task<AuditRecord[]> WriteAsync(List<PendingAppend> group)
+    private async Task<AuditRecord[]> WriteAsync(List<PendingAppend> group, int size)
     {
         if (store.Engine != StoreEngine.Sqlite)
         {
@@ -116,7 +148,7 @@ internal sealed partial class StoreAuditTrail(
             // server or a proxy while idle, and the next group would fail with it.
             await using var connection = await store.OpenAsync(CancellationToken.None);
             using var writer = new ChainWriter(connection);
-            return await WriteAsync(writer, group);
+            return await WriteAsync(writer, group, size);
         }
 
         // SQLite: one connection kept for the trail, its two statements prepared once. A group alone (the usual case
@@ -126,7 +158,7 @@ internal sealed partial class StoreAuditTrail(
         _sqliteWriter ??= await ChainWriter.OpenSqliteAsync(store);
         try
         {
-            return await WriteAsync(_sqliteWriter, group);
+            return await WriteAsync(_sqliteWriter, group, size);
         }
         catch
         {
@@ -136,7 +168,7 @@ internal sealed partial class StoreAuditTrail(
         }
     }
 
-    private async Task<AuditRecord[]> WriteAsync(ChainWriter writer, List<PendingAppend> group)
+    private async Task<AuditRecord[]> WriteAsync(ChainWriter writer, List<PendingAppend> group, int size)
     {
         var connection = writer.Connection;
         // Held from before the last link is read until the group is committed: see the class remarks on ordering.
@@ -150,10 +182,10 @@ internal sealed partial class StoreAuditTrail(
         }
         var (sequence, previousHash) = await writer.LastLinkAsync(transaction);
         var recordedAt = timeProvider.GetUtcNow();
-        var records = new AuditRecord[group.Count];
-        for (var i = 0; i < group.Count; i++)
+        var records = new AuditRecord[size];
+        var i = 0;
+        foreach (var (access, subjectHash) in group.SelectMany(append => append.Accesses.Zip(append.SubjectHashes)))
         {
-            var access = group[i].Access;
             var unhashed = new AuditRecord
             {
                 Sequence = ++sequence,
@@ -165,7 +197,7 @@ internal sealed partial class StoreAuditTrail(
                 ActorUnitId = access.Actor.UnitId,
                 PurposeKind = access.PurposeKind,
                 Purpose = access.Purpose,
-                SubjectHash = group[i].SubjectHash,
+                SubjectHash = subjectHash,
                 UnitsAsked = [.. access.UnitsAsked],
                 ItemsReturned = [.. access.ItemsReturned],
                 Outcome = access.Outcome,
@@ -176,7 +208,7 @@ internal sealed partial class StoreAuditTrail(
             };
             var record = unhashed with { Hash = AuditChain.ComputeHash(unhashed.PreviousHash, unhashed) };
             previousHash = record.Hash;
-            records[i] = record;
+            records[i++] = record;
         }
 
         await writer.InsertAsync(transaction, records);
@@ -296,23 +328,26 @@ internal sealed partial class StoreAuditTrail(
         }
     }
 
-    /// <summary>One append waiting for a writer: claimed by the writer that commits it, or abandoned by its cancelled caller.</summary>
-    private sealed class PendingAppend(AccessRecord access, string? subjectHash)
+    /// <summary>
+    /// One append (of one record or several, which stay together) waiting for a writer: claimed by the writer that
+    /// commits it, or abandoned by its cancelled caller.
+    /// </summary>
+    private sealed class PendingAppend(IReadOnlyList<AccessRecord> accesses, string?[] subjectHashes)
     {
-        private readonly TaskCompletionSource<AuditRecord> _result = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource<IReadOnlyList<AuditRecord>> _result = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private int _state;
 
-        public AccessRecord Access { get; } = access;
+        public IReadOnlyList<AccessRecord> Accesses { get; } = accesses;
 
-        public string? SubjectHash { get; } = subjectHash;
+        public IReadOnlyList<string?> SubjectHashes { get; } = subjectHashes;
 
-        public Task<AuditRecord> Result => _result.Task;
+        public Task<IReadOnlyList<AuditRecord>> Result => _result.Task;
 
         public bool TryClaim() => Interlocked.CompareExchange(ref _state, 1, 0) == 0;
 
         public bool TryAbandon() => Interlocked.CompareExchange(ref _state, 2, 0) == 0;
 
-        public void Complete(AuditRecord record) => _result.TrySetResult(record);
+        public void Complete(AuditRecord[] records) => _result.TrySetResult(records);
 
         public void Fail(Exception exception) => _result.TrySetException(exception);
     }
