@@ -167,6 +167,9 @@ public sealed class EstateAccessTests
         Assert.Equal(before + 1, host.CountRecords());
         var record = AuditRecords(host)[^1];
         Assert.Equal((created.InquiryId, "answered", "stored report read"), (record.RequestId, record.Outcome, record.Detail));
+        // The read names the deceased as the inquiry's own records do: a search by the deceased finds it.
+        Assert.Equal(AuditRecords(host)[0].SubjectHash, record.SubjectHash);
+        Assert.NotNull(record.SubjectHash);
     }
 
     [Fact]

@@ -31,6 +31,12 @@ public sealed record AccessRecord
     /// </summary>
     public string? SubjectIdentifier { get; init; }
 
+    /// <summary>
+    /// The subject's keyed hash, for an access to something stored with only the hash (a matter whose identifier was
+    /// cleared after delivery, a stored estate report); set this or <see cref="SubjectIdentifier"/>, never both.
+    /// </summary>
+    public string? SubjectHash { get; init; }
+
     /// <summary>Catalog ids of the units asked (none for a cache hit).</summary>
     public IReadOnlyList<string> UnitsAsked { get; init; } = [];
 
@@ -69,6 +75,11 @@ public sealed record AccessRecord
         if (PurposeKind == AuditPurposeKinds.None && Purpose is not null)
         {
             throw Invalid(nameof(Purpose), "must be null when the purpose kind is none");
+        }
+
+        if (SubjectIdentifier is not null && SubjectHash is not null)
+        {
+            throw Invalid(nameof(SubjectHash), "must be null when the subject identifier is given (the trail hashes it)");
         }
 
         if (string.IsNullOrEmpty(RequestId))

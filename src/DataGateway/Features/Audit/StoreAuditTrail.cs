@@ -74,7 +74,7 @@ internal sealed partial class StoreAuditTrail(
         {
             ArgumentNullException.ThrowIfNull(accesses[i], nameof(accesses));
             accesses[i].Validate();
-            subjectHashes[i] = accesses[i].SubjectIdentifier is { } identifier ? hasher.Hash(identifier) : null;
+            subjectHashes[i] = accesses[i].SubjectIdentifier is { } identifier ? hasher.Hash(identifier) : accesses[i].SubjectHash;
         }
 
         cancellationToken.ThrowIfCancellationRequested();

@@ -175,11 +175,12 @@ internal sealed partial class EstateInquiryHandler(
             Actor = AuditActor.From(user),
             PurposeKind = AuditPurposeKinds.NotarialFile,
             Purpose = stored.NotarialFileNumber,
+            // The deceased's identity number is not stored; its keyed hash is, and names the subject as the inquiry's
+            // own records do, so a search by the deceased finds every read of the report.
+            SubjectHash = stored.DeceasedHash,
             Outcome = AuditOutcomes.Answered,
         };
 
-        // The deceased's identity number is not stored, so these records name the inquiry, not the subject: the
-        // inquiry's own records (same request id) carry the subject's hash.
         if (!string.Equals(caller, stored.NotarySubject, StringComparison.Ordinal))
         {
             await RecordAsync(record with { Outcome = AuditOutcomes.Denied, Detail = "stored report read by a notary who did not make the inquiry" });

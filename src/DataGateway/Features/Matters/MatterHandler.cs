@@ -131,9 +131,12 @@ internal sealed partial class MatterHandler(
             ?? throw ApiErrors.NotFound("matterId", $"no matter '{request.MatterId}'");
         if (!await MayReadAsync(user, matter, cancellationToken))
         {
-            throw ApiErrors.PermissionDenied("only a judge of the matter's case or the unit it was sent to may read it");
+            const string reason = "only a judge of the matter's case or the unit it was sent to may read it";
+            await RecordAsync(ReadRecord(matter, user) with { Outcome = AuditOutcomes.Denied, Detail = reason });
+            throw ApiErrors.PermissionDenied(reason);
         }
 
+        await RecordAsync(ReadRecord(matter, user));
         return new GetMatterResponse { Matter = MatterContract.ToContract(matter, catalog, timeProvider.GetUtcNow()) };
     }
 
@@ -155,18 +158,51 @@ internal sealed partial class MatterHandler(
             : PurposeRules.CanSee(registered, CaseCaller.From(user));
         if (!decision.Allowed)
         {
+            await RecordAsync(new AccessRecord
+            {
+                Kind = AuditKinds.Matter,
+                RequestId = Guid.CreateVersion7(timeProvider.GetUtcNow()).ToString(),
+                Actor = AuditActor.From(user),
+                PurposeKind = AuditPurposeKinds.Case,
+                Purpose = caseNumber.ToString(),
+                Outcome = AuditOutcomes.Denied,
+                Detail = "case's matters listed: " + decision.Reason,
+            });
             throw ApiErrors.PermissionDenied(decision.Reason!);
         }
 
         var now = timeProvider.GetUtcNow();
+        var matters = await store.ListByCaseAsync(caseNumber.ToString(), cancellationToken);
+        // One record per matter shown: each names its own subject, so a search by subject finds the listing too.
+        if (matters.Count > 0)
+        {
+            await RecordAsync([.. matters.Select(m => ReadRecord(m, user) with { Detail = "listed with the case's matters" })]);
+        }
+
         var response = new ListCaseMattersResponse();
-        foreach (var matter in await store.ListByCaseAsync(caseNumber.ToString(), cancellationToken))
+        foreach (var matter in matters)
         {
             response.Matters.Add(MatterContract.ToContract(matter, catalog, now));
         }
 
         return response;
     }
+
+    /// <summary>
+    /// The record of reading a stored matter: its subject (by hash — the identifier itself is cleared once delivered),
+    /// the matter id as the request id, so the read sits next to the filing in a search.
+    /// </summary>
+    private static AccessRecord ReadRecord(MatterRecord matter, ClaimsPrincipal user) => new()
+    {
+        Kind = AuditKinds.Matter,
+        RequestId = matter.MatterId,
+        Actor = AuditActor.From(user),
+        PurposeKind = AuditPurposeKinds.Case,
+        Purpose = matter.CaseNumber,
+        SubjectHash = matter.SubjectHash,
+        Outcome = AuditOutcomes.Answered,
+        Detail = "matter read",
+    };
 
     private async Task<bool> MayReadAsync(ClaimsPrincipal user, MatterRecord matter, CancellationToken cancellationToken)
     {
@@ -184,11 +220,13 @@ internal sealed partial class MatterHandler(
         return registered is not null && PurposeRules.CanSee(registered, CaseCaller.From(user)).Allowed;
     }
 
-    private async Task RecordAsync(AccessRecord record)
+    private Task RecordAsync(AccessRecord record) => RecordAsync([record]);
+
+    private async Task RecordAsync(IReadOnlyList<AccessRecord> records)
     {
         try
         {
-            await audit.AppendAsync(record, CancellationToken.None);
+            await audit.AppendAllAsync(records, CancellationToken.None);
         }
         catch (AuditUnavailableException)
         {
