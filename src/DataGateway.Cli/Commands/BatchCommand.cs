@@ -108,8 +108,11 @@ public static partial class BatchCommand
             (connection, io) => WatchAsync(connection, parseResult.GetRequiredValue(watchId), io, cancellationToken)));
 
         var exportId = new Argument<string>("batch-id") { Description = "The batch id that submit printed." };
-        var output = new Argument<FileInfo>("results.csv") { Description = "Where to write the results (UTF-8 with BOM, for Excel); replaced if it exists." };
-        var export = new Command("export", "Write a batch's results to a CSV file: one line per subject × asset, and a line for every unit or subject without one.")
+        var output = new Argument<FileInfo>("results.csv|results.xlsx")
+        {
+            Description = "Where to write the results: .xlsx for an Excel workbook (long account numbers kept whole), else CSV (UTF-8 with BOM); replaced if it exists.",
+        };
+        var export = new Command("export", "Write a batch's results to a CSV file or an Excel workbook: one line per subject × asset, and a line for every unit or subject without one.")
         {
             exportId, output, gateway, token,
         };
@@ -319,21 +322,29 @@ public static partial class BatchCommand
         var lines = 0;
         try
         {
-            await using (var stream = File.Create(partial))
-            await using (var csv = BatchCsv.CreateResultsWriter(stream))
+            if (string.Equals(output.Extension, ".xlsx", StringComparison.OrdinalIgnoreCase))
             {
-                BatchCsv.WriteResultsHeader(csv);
-                var pageToken = string.Empty;
-                do
+                // A workbook is written in one go: the pages are gathered first (10,000 subjects are a few MB).
+                var results = new List<BatchResult>();
+                await foreach (var page in PagesAsync(connection, batchId, cancellationToken))
                 {
-                    var page = await connection.Client.ListBatchResultsAsync(
-                        new ListBatchResultsRequest { BatchId = batchId, PageSize = ExportPageSize, PageToken = pageToken },
-                        cancellationToken: cancellationToken);
-                    lines += BatchCsv.WriteResults(csv, page.Results);
-                    subjects += page.Results.Count;
-                    pageToken = page.NextPageToken;
+                    results.AddRange(page);
                 }
-                while (pageToken.Length > 0);
+
+                subjects = results.Count;
+                await using var stream = File.Create(partial);
+                lines = await BatchXlsx.WriteAsync(stream, results, cancellationToken);
+            }
+            else
+            {
+                await using var stream = File.Create(partial);
+                await using var csv = BatchCsv.CreateResultsWriter(stream);
+                BatchCsv.WriteResultsHeader(csv);
+                await foreach (var page in PagesAsync(connection, batchId, cancellationToken))
+                {
+                    lines += BatchCsv.WriteResults(csv, page);
+                    subjects += page.Count;
+                }
             }
 
             File.Move(partial, output.FullName, overwrite: true);
@@ -345,6 +356,21 @@ public static partial class BatchCommand
 
         console.WriteLine($"{Summary(batch)}; exported {subjects:N0} subjects in {lines:N0} lines to {output.Name}");
         return ExitCodes.Success;
+    }
+
+    private static async IAsyncEnumerable<IReadOnlyList<BatchResult>> PagesAsync(
+        BatchGatewayConnection connection, string batchId, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var pageToken = string.Empty;
+        do
+        {
+            var page = await connection.Client.ListBatchResultsAsync(
+                new ListBatchResultsRequest { BatchId = batchId, PageSize = ExportPageSize, PageToken = pageToken },
+                cancellationToken: cancellationToken);
+            yield return page.Results;
+            pageToken = page.NextPageToken;
+        }
+        while (pageToken.Length > 0);
     }
 
     private static string Summary(Batch batch) =>

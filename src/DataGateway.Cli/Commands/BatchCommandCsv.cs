@@ -212,14 +212,28 @@ public static class BatchCsv
     public static int WriteResults(CsvWriter csv, IEnumerable<BatchResult> results)
     {
         ArgumentNullException.ThrowIfNull(csv);
-        ArgumentNullException.ThrowIfNull(results);
         var lines = 0;
+        foreach (var cells in ResultLines(results))
+        {
+            csv.WriteRecord(cells);
+            lines++;
+        }
+
+        return lines;
+    }
+
+    /// <summary>
+    /// The cells of every exported line, in <see cref="ResultColumns"/> order, for either file type: one line per
+    /// subject × unit × asset, one per unit that holds nothing or did not answer, one per subject not asked.
+    /// </summary>
+    public static IEnumerable<string[]> ResultLines(IEnumerable<BatchResult> results)
+    {
+        ArgumentNullException.ThrowIfNull(results);
         foreach (var result in results)
         {
             if (result.Units.Count == 0)
             {
-                WriteLine(csv, result, null, null);
-                lines++;
+                yield return Cells(result, null, null);
                 continue;
             }
 
@@ -227,20 +241,16 @@ public static class BatchCsv
             {
                 if (unit.Assets.Count == 0)
                 {
-                    WriteLine(csv, result, unit, null);
-                    lines++;
+                    yield return Cells(result, unit, null);
                     continue;
                 }
 
                 foreach (var asset in unit.Assets)
                 {
-                    WriteLine(csv, result, unit, asset);
-                    lines++;
+                    yield return Cells(result, unit, asset);
                 }
             }
         }
-
-        return lines;
     }
 
     /// <summary>A new writer for a results file: UTF-8 with a byte-order mark, so Excel shows the Chinese as written.</summary>
@@ -369,30 +379,29 @@ public static class BatchCsv
         }
     }
 
-    private static void WriteLine(CsvWriter csv, BatchResult result, UnitAnswer? unit, Asset? asset)
-    {
-        csv.WriteField((result.Position + 1).ToString(CultureInfo.InvariantCulture));
-        csv.WriteField(string.Join(',', result.Rows.Select(r => (r + 1).ToString(CultureInfo.InvariantCulture))));
-        csv.WriteField(result.HasIdNumber ? result.IdNumber : string.Empty);
-        csv.WriteField(result.HasCreditCode ? result.CreditCode : string.Empty);
-        csv.WriteField(result.Name);
-        csv.WriteField(result.CaseNumber);
-        csv.WriteField(ShortName(result.State));
-        csv.WriteField(unit?.UnitId ?? string.Empty);
-        csv.WriteField(unit?.UnitName ?? string.Empty);
-        csv.WriteField(unit is null ? string.Empty : ShortName(unit.Status));
-        csv.WriteField(asset?.AssetKind ?? string.Empty);
-        csv.WriteField(asset?.DataItem ?? string.Empty);
-        csv.WriteField(asset?.Reference ?? string.Empty);
-        csv.WriteField(asset?.Description ?? string.Empty);
-        csv.WriteField(asset?.AmountYuan ?? string.Empty);
-        csv.WriteField(asset is null ? string.Empty : string.Join(',', asset.Flags));
-        csv.WriteField(asset is null || asset.Attributes.Count == 0
+    private static string[] Cells(BatchResult result, UnitAnswer? unit, Asset? asset) =>
+    [
+        (result.Position + 1).ToString(CultureInfo.InvariantCulture),
+        string.Join(',', result.Rows.Select(r => (r + 1).ToString(CultureInfo.InvariantCulture))),
+        result.HasIdNumber ? result.IdNumber : string.Empty,
+        result.HasCreditCode ? result.CreditCode : string.Empty,
+        result.Name,
+        result.CaseNumber,
+        ShortName(result.State),
+        unit?.UnitId ?? string.Empty,
+        unit?.UnitName ?? string.Empty,
+        unit is null ? string.Empty : ShortName(unit.Status),
+        asset?.AssetKind ?? string.Empty,
+        asset?.DataItem ?? string.Empty,
+        asset?.Reference ?? string.Empty,
+        asset?.Description ?? string.Empty,
+        asset?.AmountYuan ?? string.Empty,
+        asset is null ? string.Empty : string.Join(',', asset.Flags),
+        asset is null || asset.Attributes.Count == 0
             ? string.Empty
-            : JsonSerializer.Serialize(asset.Attributes.OrderBy(a => a.Key, StringComparer.Ordinal).ToDictionary(a => a.Key, a => a.Value), AttributeJson));
-        csv.WriteField(unit is null ? result.Detail : unit.Detail);
-        csv.EndRecord();
-    }
+            : JsonSerializer.Serialize(asset.Attributes.OrderBy(a => a.Key, StringComparer.Ordinal).ToDictionary(a => a.Key, a => a.Value), AttributeJson),
+        (unit is null ? result.Detail : unit.Detail) ?? string.Empty,
+    ];
 
     private static string Cell(CsvReader csv, int column) => Unescape(csv.GetString(column));
 

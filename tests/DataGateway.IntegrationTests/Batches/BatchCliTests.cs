@@ -54,6 +54,27 @@ public sealed class BatchCliTests : IDisposable
     }
 
     [Fact]
+    public async Task Export_ToXlsx_WritesAWorkbookWithTheCsvsLines()
+    {
+        await using var host = await GatewayTestHost.StartAsync();
+        var debtors = Path.Combine(_folder.FullName, "debtors.csv");
+        await File.WriteAllTextAsync(debtors, "证件号码,姓名\n" + $"{CaseTesting.PersonDebtorId},王建军\n", TestContext.Deadline);
+        var submit = await DgwAsync(host, "batch", "submit", debtors, "--case", CaseTesting.WangCase, "--token", Requests.JudgeToken);
+        var batchId = submit.Output.Trim();
+        var workbook = Path.Combine(_folder.FullName, "results.xlsx");
+
+        var export = await DgwAsync(host, "batch", "export", batchId, workbook, "--token", Requests.JudgeToken);
+
+        Assert.True(export.ExitCode == ExitCodes.Success, export.Error);
+        var answered = await BatchTesting.AllResultsAsync(BatchTesting.Client(host, Requests.JudgeToken), batchId);
+        var rows = MiniExcelLibs.MiniExcel.Query(workbook, useHeaderRow: true, sheetName: BatchXlsx.SheetName).Cast<IDictionary<string, object>>().ToList();
+        var lines = BatchCsv.ResultLines(answered).ToList();
+        Assert.Contains($"exported 1 subjects in {lines.Count} lines to results.xlsx", export.Error, StringComparison.Ordinal);
+        Assert.Equal(lines.Select(l => l[BatchCsv.ResultColumns.Count - 6]), rows.Select(r => r["财产标识(reference)"]?.ToString() ?? string.Empty));
+        Assert.False(File.Exists(workbook + ".partial"));
+    }
+
+    [Fact]
     public async Task Submit_RefusedRows_AreReportedByTheirLinesInTheFile_AndNothingIsAsked()
     {
         await using var host = await GatewayTestHost.StartAsync();

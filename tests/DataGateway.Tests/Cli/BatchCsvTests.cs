@@ -152,7 +152,7 @@ public sealed class BatchCsvTests
             lines);
     }
 
-    private static List<BatchResult> SampleResults()
+    internal static List<BatchResult> SampleResults()
     {
         var answered = new BatchResult
         {
