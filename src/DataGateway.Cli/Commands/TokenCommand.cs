@@ -38,10 +38,13 @@ public static class TokenCommand
         {
             Description = "Display name (name claim), e.g. 王法官. Default: the --sub value.",
         };
-        var unitId = new Option<string?>("--unit-id")
+        var unitId = new Option<string[]>("--unit-id")
         {
-            Description = $"Catalog id of the unit the caller speaks for (unit_id claim), e.g. bank-sxrcb. Required with --role {Roles.Unit}.",
+            Description = $"Catalog id of the unit the caller speaks for (unit_id claim), e.g. bank-sxrcb; exactly one with --role {Roles.Unit}, "
+                + $"several (repeat it, or separate with commas) for an {Roles.AgencyAdmin} of several units.",
             HelpName = "id",
+            AllowMultipleArgumentsPerToken = false,
+            CustomParser = result => [.. result.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))],
         };
         var court = new Option<string?>("--court")
         {
@@ -89,9 +92,9 @@ public static class TokenCommand
         command.Validators.Add(result =>
         {
             var roles = result.GetValue(role) ?? [];
-            if (roles.Contains(Roles.Unit, StringComparer.Ordinal) && string.IsNullOrWhiteSpace(result.GetValue(unitId)))
+            if (roles.Contains(Roles.Unit, StringComparer.Ordinal) && (result.GetValue(unitId) ?? []).Length != 1)
             {
-                result.AddError($"--role {Roles.Unit} requires --unit-id <catalog unit id>, e.g. --unit-id bank-sxrcb");
+                result.AddError($"--role {Roles.Unit} requires exactly one --unit-id <catalog unit id>, e.g. --unit-id bank-sxrcb");
             }
         });
 
@@ -103,7 +106,7 @@ public static class TokenCommand
                 Subject = parseResult.GetValue(subject) ?? $"dev-{roles[0]}",
                 Name = parseResult.GetValue(name),
                 Roles = roles,
-                UnitId = parseResult.GetValue(unitId),
+                UnitIds = parseResult.GetValue(unitId) ?? [],
                 CourtCode = parseResult.GetValue(court),
                 NotaryOffice = parseResult.GetValue(notaryOffice),
                 Scope = parseResult.GetValue(scope),

@@ -39,9 +39,11 @@ public static class DevelopmentTokenIssuer
             [GatewayClaimTypes.ObjectId] = ObjectIdFor(request.Subject).ToString(),
             [GatewayClaimTypes.TenantId] = TenantId.ToString(),
         };
-        if (request.UnitId is not null)
+        var unitIds = request.UnitIds.Distinct(StringComparer.Ordinal).ToArray();
+        if (unitIds.Length > 0)
         {
-            claims[GatewayClaimTypes.UnitId] = request.UnitId;
+            // One unit as a string, as a unit's system token carries it; several as an array (an agency admin's).
+            claims[GatewayClaimTypes.UnitId] = unitIds.Length == 1 ? unitIds[0] : unitIds;
         }
 
         if (request.CourtCode is not null)

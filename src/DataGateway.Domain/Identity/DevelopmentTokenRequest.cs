@@ -15,8 +15,11 @@ public sealed record DevelopmentTokenRequest
     /// <summary>At least one of <see cref="Identity.Roles.All"/>.</summary>
     public required IReadOnlyList<string> Roles { get; init; }
 
-    /// <summary>The catalog unit a <c>unit</c> caller speaks for; required with that role.</summary>
-    public string? UnitId { get; init; }
+    /// <summary>
+    /// The catalog units the caller speaks for (<c>unit_id</c> claim): exactly one for a <c>unit</c> caller (a unit's
+    /// system speaks for itself), one or several for an agency admin (an array claim when several).
+    /// </summary>
+    public IReadOnlyList<string> UnitIds { get; init; } = [];
 
     /// <summary>The caller's court code, e.g. <c>浙0604</c>.</summary>
     public string? CourtCode { get; init; }
@@ -50,10 +53,15 @@ public sealed record DevelopmentTokenRequest
                 errors.Add($"unknown role '{role}'; valid roles are {string.Join(", ", Identity.Roles.All)}");
             }
 
-            if (Roles.Contains(Identity.Roles.Unit, StringComparer.Ordinal) && string.IsNullOrWhiteSpace(UnitId))
+            if (Roles.Contains(Identity.Roles.Unit, StringComparer.Ordinal) && UnitIds?.Count != 1)
             {
-                errors.Add($"role '{Identity.Roles.Unit}' requires a unit id (the catalog id of the unit, e.g. bank-sxrcb)");
+                errors.Add($"role '{Identity.Roles.Unit}' requires exactly one unit id (the catalog id of the unit, e.g. bank-sxrcb)");
             }
+        }
+
+        if (UnitIds is null || UnitIds.Any(string.IsNullOrWhiteSpace))
+        {
+            errors.Add("a unit id must not be empty");
         }
 
         if (CourtCode is not null && !IsCourtCode(CourtCode))

@@ -29,7 +29,7 @@ public static class GatewayFeedback
             channel.CreateCallInvoker,
             unitId => DevelopmentTokenIssuer.Issue(
                 auth,
-                new DevelopmentTokenRequest { Subject = "simulated-" + unitId, Roles = [Roles.Unit], UnitId = unitId, Lifetime = TimeSpan.FromMinutes(10) },
+                new DevelopmentTokenRequest { Subject = "simulated-" + unitId, Roles = [Roles.Unit], UnitIds = [unitId], Lifetime = TimeSpan.FromMinutes(10) },
                 TimeProvider.System)));
         Console.WriteLine($"  matter answers to   {options.GatewayGrpcUrl}");
         return channel;

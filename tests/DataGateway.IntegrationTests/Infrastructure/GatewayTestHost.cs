@@ -138,7 +138,7 @@ public sealed class GatewayTestHost : IAsyncDisposable
             Subject = "test-" + string.Join('-', roles),
             Roles = roles,
             // A unit's system always speaks for one unit.
-            UnitId = roles.Contains(Roles.Unit) ? "bank-sxrcb" : null,
+            UnitIds = roles.Contains(Roles.Unit) ? ["bank-sxrcb"] : [],
         }, clock);
 
     public HttpClient Rest(string? token)

@@ -71,7 +71,7 @@ internal static class MatterTesting
     /// <summary>A development token for <paramref name="unitId"/>'s own system.</summary>
     public static string UnitToken(string unitId) => DevelopmentTokenIssuer.Issue(
         GatewayTestHost.Auth,
-        new DevelopmentTokenRequest { Subject = "system-" + unitId, Roles = [Roles.Unit], UnitId = unitId },
+        new DevelopmentTokenRequest { Subject = "system-" + unitId, Roles = [Roles.Unit], UnitIds = [unitId] },
         TimeProvider.System);
 
     /// <summary>An agency admin of the given units (claim unit_id as a JSON array).</summary>

@@ -72,7 +72,27 @@ public sealed class TokenCommandTests : IDisposable
 
         Assert.Equal(ExitCodes.Usage, exitCode);
         Assert.Equal("", _output.ToString());
-        Assert.Contains("--role unit requires --unit-id", _error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("--role unit requires exactly one --unit-id", _error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Token_UnitRoleWithTwoUnits_IsRefused()
+    {
+        var exitCode = await RunAsync("token", "--role", "unit", "--unit-id", "bank-sxrcb,bank-mintai");
+
+        Assert.Equal(ExitCodes.Usage, exitCode);
+        Assert.Equal("", _output.ToString());
+        Assert.Contains("--role unit requires exactly one --unit-id", _error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Token_AgencyAdminOfSeveralUnits_CarriesThemAsAnArray()
+    {
+        var exitCode = await RunAsync("token", "--role", "agency-admin", "--unit-id", "bank-sxrcb,bank-mintai", "--unit-id", "realestate-registry");
+
+        Assert.Equal(ExitCodes.Success, exitCode);
+        var token = new JsonWebToken(_output.ToString().Trim());
+        Assert.Equal(["bank-sxrcb", "bank-mintai", "realestate-registry"], token.GetPayloadValue<string[]>(GatewayClaimTypes.UnitId));
     }
 
     [Fact]

@@ -69,7 +69,7 @@ public sealed class DevelopmentTokenIssuerTests
     [Fact]
     public async Task Issue_UnitRequest_CarriesUnitIdAndSeveralRoles()
     {
-        var request = new DevelopmentTokenRequest { Subject = "bank-sxrcb-system", Roles = [Roles.Unit, Roles.Auditor], UnitId = "bank-sxrcb" };
+        var request = new DevelopmentTokenRequest { Subject = "bank-sxrcb-system", Roles = [Roles.Unit, Roles.Auditor], UnitIds = ["bank-sxrcb"] };
         var clock = new FakeTimeProvider(Now);
 
         var result = await new JsonWebTokenHandler().ValidateTokenAsync(
@@ -145,7 +145,7 @@ public sealed class DevelopmentTokenIssuerTests
     [Theory]
     [InlineData("judge,clerk", null, "unknown role 'clerk'; valid roles are judge, notary, agency-admin, unit, auditor")]
     [InlineData("", null, "at least one role is required (judge, notary, agency-admin, unit, auditor, court-system)")]
-    [InlineData("unit", null, "role 'unit' requires a unit id (the catalog id of the unit, e.g. bank-sxrcb)")]
+    [InlineData("unit", null, "role 'unit' requires exactly one unit id (the catalog id of the unit, e.g. bank-sxrcb)")]
     [InlineData("judge", "0604", "court code '0604' must be 浙 followed by 4 digits, e.g. 浙0604")]
     public void Issue_InvalidRequest_Throws(string roles, string? court, string expectedReason)
     {

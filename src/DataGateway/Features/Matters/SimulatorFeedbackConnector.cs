@@ -44,7 +44,7 @@ internal sealed partial class SimulatorFeedbackConnector(
             {
                 Subject = "simulated-" + unitId,
                 Roles = [Roles.Unit],
-                UnitId = unitId,
+                UnitIds = [unitId],
                 Lifetime = TimeSpan.FromMinutes(10),
             }, timeProvider)));
         Log.Connected(logger, address);
