@@ -306,6 +306,7 @@ public sealed class BatchStoreTests
 
         Assert.Equal([true, false, true], written.Stored);
         Assert.Equal([3, 4], written.Claimed.Select(s => s.Position));
+        Assert.Empty(written.Finished);
         Assert.Equal((2, 2), (stored!.Done, stored.Failed));
         Assert.Equal([(2, 0), (0, 2)], stored.Units.Select(u => (u.Ok, u.Timeout)));
         Assert.Equal(
@@ -340,6 +341,7 @@ public sealed class BatchStoreTests
         Assert.Equal(5, claimed.Count);
         Assert.All(written.Stored, Assert.True);
         Assert.Empty(written.Claimed);
+        Assert.Equal(new[] { first.BatchId, second.BatchId }.Order(StringComparer.Ordinal), written.Finished.Order(StringComparer.Ordinal));
         Assert.Equal((BatchState.Completed, 3, 3), (a!.State, a.Done, a.Failed));
         Assert.Equal((BatchState.Completed, 2, 2), (b!.State, b.Done, b.Failed));
         Assert.Equal([(3, 0), (0, 3)], a.Units.Select(u => (u.Ok, u.Timeout)));

@@ -20,7 +20,7 @@ public sealed class BatchWriterTests
     public async Task Store_WhileAWriteIsInProgress_LaterResultsAndAClaimShareTheNextTransaction()
     {
         var store = new RecordingStore();
-        using var writer = new BatchWriter(store, new FakeTimeProvider());
+        using var writer = new BatchWriter(store, new BatchSignals(), new FakeTimeProvider());
         var first = writer.StoreAsync(Subject(0), Answered());
         await store.Held.Task;
 
@@ -42,7 +42,7 @@ public sealed class BatchWriterTests
     public async Task Claim_CancelledWhileWaitingForTheWriter_IsNeverWritten()
     {
         var store = new RecordingStore();
-        using var writer = new BatchWriter(store, new FakeTimeProvider());
+        using var writer = new BatchWriter(store, new BatchSignals(), new FakeTimeProvider());
         var first = writer.StoreAsync(Subject(0), Answered());
         await store.Held.Task;
         using var stop = new CancellationTokenSource();
@@ -62,7 +62,7 @@ public sealed class BatchWriterTests
     public async Task Store_TheWriteFails_EveryResultOfItsGroupFails_AndTheNextGroupIsWritten()
     {
         var store = new RecordingStore { FailWrite = 1 };
-        using var writer = new BatchWriter(store, new FakeTimeProvider());
+        using var writer = new BatchWriter(store, new BatchSignals(), new FakeTimeProvider());
         var first = writer.StoreAsync(Subject(0), Answered());
         await store.Held.Task;
         var second = writer.StoreAsync(Subject(1), Answered());
@@ -74,6 +74,26 @@ public sealed class BatchWriterTests
         await Assert.ThrowsAsync<InvalidOperationException>(() => third);
         Assert.True(await writer.StoreAsync(Subject(3), Answered()));
         Assert.Equal(3, store.Writes.Count);
+    }
+
+    [Fact]
+    public async Task Store_TheWriteFinishesTheBatch_SignalsItsEnd_OtherwiseOnlyAChange()
+    {
+        var store = new RecordingStore { FinishOnWrite = 1 };
+        var signals = new BatchSignals();
+        using var writer = new BatchWriter(store, signals, new FakeTimeProvider());
+        store.Release.SetResult();
+        var change = signals.NextChangeAsync("batch-1");
+        var end = signals.NextEndAsync("batch-1");
+
+        Assert.True(await writer.StoreAsync(Subject(0), Answered()));
+        Assert.True(change.IsCompleted);
+        Assert.False(end.IsCompleted);
+
+        var lastChange = signals.NextChangeAsync("batch-1");
+        Assert.True(await writer.StoreAsync(Subject(1), Answered()));
+        Assert.True(end.IsCompleted);
+        Assert.True(lastChange.IsCompleted);
     }
 
     /// <summary>
@@ -89,6 +109,9 @@ public sealed class BatchWriterTests
         public List<(int[] Positions, ClaimRequest? Claim)> Writes { get; } = [];
 
         public int FailWrite { get; init; } = -1;
+
+        /// <summary>The write numbered this (from 0) reports batch-1 finished.</summary>
+        public int FinishOnWrite { get; init; } = -1;
 
         public async Task<BatchWriteResult> WriteAsync(
             IReadOnlyList<SubjectCompletion> completions, ClaimRequest? claim, DateTimeOffset now, CancellationToken cancellationToken)
@@ -107,7 +130,10 @@ public sealed class BatchWriterTests
             }
 
             IReadOnlyList<LeasedSubject> claimed = claim is null ? [] : [Subject(7), Subject(8)];
-            return new BatchWriteResult([.. completions.Select(c => c.Subject.Position != 2)], claimed);
+            return new BatchWriteResult([.. completions.Select(c => c.Subject.Position != 2)], claimed)
+            {
+                Finished = index == FinishOnWrite ? ["batch-1"] : [],
+            };
         }
 
         public Task CreateAsync(NewBatch batch, CancellationToken cancellationToken) => throw new NotSupportedException();

@@ -261,12 +261,8 @@ internal sealed partial class BatchRunner(
             LeaveAsking();
             var outcome = await asker.RecordAsync(asked);
             // Not cancellable: the access is on record, so its answers are worth keeping even as the gateway stops.
-            var stored = await writer.StoreAsync(subject, outcome);
-            if (stored)
-            {
-                signals.Changed(subject.BatchId);
-            }
-            else
+            // The writer signals the batch's watchers, once per write rather than once per subject.
+            if (!await writer.StoreAsync(subject, outcome))
             {
                 Log.LeaseLost(logger, subject.BatchId, subject.Position);
             }

@@ -10,6 +10,7 @@ namespace DataGateway.Features.Batches;
 internal sealed class BatchSignals
 {
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _changes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _ends = new(StringComparer.Ordinal);
     private TaskCompletionSource _work = NewSource();
 
     /// <summary>
@@ -25,6 +26,23 @@ internal sealed class BatchSignals
         {
             source.TrySetResult();
         }
+    }
+
+    /// <summary>
+    /// Completes at the next <see cref="Ended"/> of the batch: a watcher that waits between progress reads reads the end at
+    /// once. Take it before reading the batch, as <see cref="NextChangeAsync"/>.
+    /// </summary>
+    public Task NextEndAsync(string batchId) => _ends.GetOrAdd(batchId, static _ => NewSource()).Task;
+
+    /// <summary>The batch was completed or cancelled here; also a <see cref="Changed"/>.</summary>
+    public void Ended(string batchId)
+    {
+        if (_ends.TryRemove(batchId, out var source))
+        {
+            source.TrySetResult();
+        }
+
+        Changed(batchId);
     }
 
     /// <summary>Completes when work is submitted after this call.</summary>

@@ -327,10 +327,10 @@ internal sealed class BatchStore(GatewayStore store) : IBatchStore
             // file write one after the other. PostgreSQL: see CompleteAsync and ClaimAsync on the order rows are locked in.
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             // Results first: a claim never waits for a row lock, so nothing is held while results wait for theirs.
-            var stored = await CompleteAsync(connection, transaction, completions, now, cancellationToken);
+            var (stored, finished) = await CompleteAsync(connection, transaction, completions, now, cancellationToken);
             var claimed = claim is null ? [] : await ClaimAsync(connection, transaction, claim, now, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
-            return new BatchWriteResult(stored, claimed);
+            return new BatchWriteResult(stored, claimed) { Finished = finished };
         }
         finally
         {
@@ -460,13 +460,14 @@ internal sealed class BatchStore(GatewayStore store) : IBatchStore
     /// Stores outcomes in the transaction: each whose lease is still held, then the batches' counters and the units'
     /// tallies once per batch and unit for all of them, not once per subject.
     /// </summary>
-    private static async Task<bool[]> CompleteAsync(
+    private static async Task<(bool[] Stored, List<string> Finished)> CompleteAsync(
         DbConnection connection, DbTransaction transaction, IReadOnlyList<SubjectCompletion> completions, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var stored = new bool[completions.Count];
+        var finished = new List<string>();
         if (completions.Count == 0)
         {
-            return stored;
+            return (stored, finished);
         }
 
         // Rows are locked in one order by every writer: subjects by (batch, position), then batch rows, then tallies by
@@ -523,18 +524,29 @@ internal sealed class BatchStore(GatewayStore store) : IBatchStore
 
         if (batches.Count == 0)
         {
-            return stored;
+            return (stored, finished);
         }
 
-        await connection.ExecuteAsync(new CommandDefinition(
-            """
-            UPDATE batches SET done = done + @Done, failed = failed + @Failed, updated_at = @Now WHERE batch_id = @BatchId;
-            UPDATE batches SET state = 'COMPLETED', finished_at = @Now
-             WHERE batch_id = @BatchId AND state IN ('QUEUED', 'RUNNING') AND done >= total;
-            """,
-            batches.Select(b => new { b.BatchId, b.Done, b.Failed, Now = at }),
-            transaction,
-            cancellationToken: cancellationToken));
+        // Usually one batch per write. The batches this write finished are reported, so their watchers read the end at
+        // once rather than at their next progress read (BatchGrpcService.WatchBatch).
+        foreach (var batch in batches)
+        {
+            var parameters = new { batch.BatchId, batch.Done, batch.Failed, Now = at };
+            await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE batches SET done = done + @Done, failed = failed + @Failed, updated_at = @Now WHERE batch_id = @BatchId",
+                parameters,
+                transaction,
+                cancellationToken: cancellationToken));
+            finished.AddRange(await connection.QueryAsync<string>(new CommandDefinition(
+                """
+                UPDATE batches SET state = 'COMPLETED', finished_at = @Now
+                 WHERE batch_id = @BatchId AND state IN ('QUEUED', 'RUNNING') AND done >= total
+                RETURNING batch_id
+                """,
+                parameters,
+                transaction,
+                cancellationToken: cancellationToken)));
+        }
 
         if (tallies.Count > 0)
         {
@@ -567,7 +579,7 @@ internal sealed class BatchStore(GatewayStore store) : IBatchStore
                 cancellationToken: cancellationToken));
         }
 
-        return stored;
+        return (stored, finished);
     }
 
     /// <summary>

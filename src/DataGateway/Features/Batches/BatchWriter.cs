@@ -8,7 +8,8 @@ namespace DataGateway.Features.Batches;
 /// claims that arrive while a write is in progress wait in a queue, and the next write does all of them in one
 /// transaction. Each caller is answered only once that transaction has committed, so a result is durable and
 /// lease-checked when its caller hears "stored", as before; what changes is that the subjects finishing together, and
-/// the claim for the ones to ask next, pay for one transaction, not one each.
+/// the claim for the ones to ask next, pay for one transaction, not one each. After each write it tells the batches'
+/// watchers (<see cref="BatchSignals"/>): a change once per batch written to, and the end of each batch it finished.
 /// <para>
 /// Why (bench S3, SQLite): a transaction per subject made each finished subject wait for the file's write lock, and at
 /// batch speed those waits, not the units, set the pace. A claim of its own then waited for the lock behind the audit
@@ -17,7 +18,7 @@ namespace DataGateway.Features.Batches;
 /// follows right after.
 /// </para>
 /// </summary>
-internal sealed class BatchWriter(IBatchStore store, TimeProvider timeProvider) : IDisposable
+internal sealed class BatchWriter(IBatchStore store, BatchSignals signals, TimeProvider timeProvider) : IDisposable
 {
     /// <summary>At most this many results in one transaction; later ones go in the next.</summary>
     private const int MaxGroup = 512;
@@ -82,12 +83,27 @@ internal sealed class BatchWriter(IBatchStore store, TimeProvider timeProvider) 
                 claim is null ? null : new ClaimRequest(claim.ReplicaId, claim.Limit, now + claim.Lease),
                 now,
                 CancellationToken.None);
+            var changed = new HashSet<string>(StringComparer.Ordinal);
             for (var i = 0; i < results.Count; i++)
             {
                 results[i].Complete(written.Stored[i]);
+                if (written.Stored[i])
+                {
+                    changed.Add(results[i].Completion.Subject.BatchId);
+                }
             }
 
             claim?.Complete(written.Claimed);
+            foreach (var batchId in written.Finished)
+            {
+                signals.Ended(batchId);
+                changed.Remove(batchId);
+            }
+
+            foreach (var batchId in changed)
+            {
+                signals.Changed(batchId);
+            }
         }
         catch (Exception ex)
         {

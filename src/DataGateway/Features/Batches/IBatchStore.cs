@@ -124,7 +124,11 @@ internal sealed record SubjectCompletion(LeasedSubject Subject, SubjectOutcome O
 internal sealed record ClaimRequest(string ReplicaId, int Limit, DateTimeOffset LeaseUntil);
 
 /// <summary>What <see cref="IBatchStore.WriteAsync"/> did: a flag per completion (in the order given), and the subjects leased, in batch order.</summary>
-internal sealed record BatchWriteResult(IReadOnlyList<bool> Stored, IReadOnlyList<LeasedSubject> Claimed);
+internal sealed record BatchWriteResult(IReadOnlyList<bool> Stored, IReadOnlyList<LeasedSubject> Claimed)
+{
+    /// <summary>The batches whose last subject this write stored (now COMPLETED).</summary>
+    public IReadOnlyList<string> Finished { get; init; } = [];
+}
 
 /// <summary>A page of results and the number of subjects in the batch.</summary>
 internal sealed record BatchResultsPage(IReadOnlyList<BatchResult> Results, int Total);
