@@ -73,6 +73,8 @@ public sealed class BatchRunTests(ITestOutputHelper output)
         Assert.Equal(
             ids.Select((id, i) => ($"{submitted.BatchId}/{i}", hasher.Hash(id))).Order(),
             records.Select(r => (r.RequestId, r.SubjectHash)).Order());
+        // Reading the results back (four pages) was recorded too: once per subject, naming the same subject.
+        Assert.Equal(records.Select(r => (r.RequestId, r.SubjectHash)).Order(), host.ResultReadRecords().Select(r => (r.RequestId, r.SubjectHash)).Order());
 
         // The answers belong to their subjects: the units, asked afresh about a few of them, say the same.
         var enforcement = host.Enforcement(Requests.JudgeToken);
@@ -205,6 +207,25 @@ public sealed class BatchRunTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task ListResults_WhenTheTrailCannotBeWritten_IsRefusedAndShowsNothing()
+    {
+        await using var host = await GatewayTestHost.StartAsync();
+        var ids = Enumerable.Range(400, 2).Select(BatchTesting.PersonId).ToArray();
+        await BatchTesting.RegisterCaseAsync(host, BatchTesting.CaseNumber(7400), ids);
+        var client = BatchTesting.Client(host, Requests.JudgeToken);
+        var request = new SubmitBatchRequest { CaseNumber = BatchTesting.CaseNumber(7400), AssetKinds = { "REAL_ESTATE" } };
+        request.Rows.Add(ids.Select((id, i) => BatchTesting.Row(id, $"被执行人{i}")));
+        var batchId = (await client.SubmitBatchAsync(request)).Batch.BatchId;
+        Assert.Equal(BatchState.Completed, (await BatchTesting.WatchToEndAsync(client, batchId))[^1].State);
+        Audit.AuditTestStore.RefuseAuditWrites(host);
+
+        var refused = await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => client.ListBatchResultsAsync(new ListBatchResultsRequest { BatchId = batchId }).ResponseAsync);
+
+        Assert.Equal(Grpc.Core.StatusCode.Unavailable, refused.StatusCode);
+        Assert.Empty(host.ResultReadRecords());
+    }
+
+    [Fact]
     public async Task CaseClosedAfterSubmission_SubjectIsDeniedAtItsTurn_RecordedAndCountedAsFailed()
     {
         const int inFlight = 1;
@@ -247,6 +268,8 @@ public sealed class BatchRunTests(ITestOutputHelper output)
         Assert.Empty(results[1].Units);
         Assert.Equal(1, host.Simulator.Stats.TotalCalls);
         Assert.Equal(["answered", "denied"], host.BatchRowRecords().Select(r => r.Outcome));
+        // Reading the results is recorded for the answered subject only: the denied one showed no data.
+        Assert.Equal($"{batchId}/0", Assert.Single(host.ResultReadRecords()).RequestId);
     }
 
     private static int Done(BatchService.BatchServiceClient client, string batchId) =>

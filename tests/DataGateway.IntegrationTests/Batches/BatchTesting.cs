@@ -88,12 +88,25 @@ internal static class BatchTesting
         return results;
     }
 
-    /// <summary>The batch-row records of the audit trail: request id, subject hash, outcome.</summary>
+    /// <summary>What the gateway writes as the detail of a batch-row record of reading stored results.</summary>
+    public const string ResultReadDetail = "stored result read";
+
+    /// <summary>The batch-row records of asking (not of reading results later): request id, subject hash, outcome.</summary>
     public static List<(string RequestId, string SubjectHash, string Outcome)> BatchRowRecords(this GatewayTestHost host)
     {
         using var connection = host.OpenStore();
         return [.. connection.Query<(string, string, string)>(
-            "SELECT request_id, subject_hash, outcome FROM audit_records WHERE kind = 'batch-row' ORDER BY sequence")];
+            "SELECT request_id, subject_hash, outcome FROM audit_records WHERE kind = 'batch-row' AND COALESCE(detail, '') <> @Read ORDER BY sequence",
+            new { Read = ResultReadDetail })];
+    }
+
+    /// <summary>The batch-row records of reading stored results: request id, subject hash, items returned.</summary>
+    public static List<(string RequestId, string SubjectHash, string ItemsReturned)> ResultReadRecords(this GatewayTestHost host)
+    {
+        using var connection = host.OpenStore();
+        return [.. connection.Query<(string, string, string)>(
+            "SELECT request_id, subject_hash, items_returned FROM audit_records WHERE kind = 'batch-row' AND detail = @Read ORDER BY sequence",
+            new { Read = ResultReadDetail })];
     }
 
     public static long Count(this GatewayTestHost host, string sql)
@@ -113,6 +126,7 @@ internal static class BatchTesting
     public static async Task<List<string>> BatchRowRequestIdsAsync(this GatewayTestHost host)
     {
         await using var connection = await host.Services.GetRequiredService<GatewayStore>().OpenAsync(TestContext.Deadline);
-        return [.. await connection.QueryAsync<string>("SELECT request_id FROM audit_records WHERE kind = 'batch-row' ORDER BY sequence")];
+        return [.. await connection.QueryAsync<string>(
+            "SELECT request_id FROM audit_records WHERE kind = 'batch-row' AND COALESCE(detail, '') <> @Read ORDER BY sequence", new { Read = ResultReadDetail })];
     }
 }

@@ -1,8 +1,10 @@
 using System.Globalization;
 using System.Security.Claims;
 using DataGateway.Contracts.V1;
+using DataGateway.Domain.Audit;
 using DataGateway.Domain.Identity;
 using DataGateway.Features.Api;
+using DataGateway.Features.Audit;
 using DataGateway.Features.Identity;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
@@ -20,6 +22,7 @@ internal sealed class BatchGrpcService(
     IBatchStore store,
     BatchRunner runner,
     BatchSignals signals,
+    IAuditTrail audit,
     IOptions<BatchesOptions> options,
     TimeProvider timeProvider) : BatchService.BatchServiceBase
 {
@@ -97,6 +100,7 @@ internal sealed class BatchGrpcService(
         }
 
         var page = await store.ListResultsAsync(batchId, OwnerOf(context), from, pageSize, context.CancellationToken) ?? throw NoSuchBatch();
+        await RecordReadAsync(batchId, page, context.GetHttpContext().User);
         var response = new ListBatchResultsResponse { TotalSize = page.Total };
         response.Results.Add(page.Results);
         if (page.Results.Count == pageSize && page.Results[^1].Position + 1 < page.Total)
@@ -115,6 +119,52 @@ internal sealed class BatchGrpcService(
         runner.Abandon(batchId);
         signals.Ended(batchId);
         return new CancelBatchResponse { Batch = batch };
+    }
+
+    /// <summary>
+    /// Reading stored answers again is an access too (as reading a stored estate report is): one batch-row record per
+    /// answered subject on the page, under the subject's own request id, so a search by subject finds the reads next to
+    /// the asking. Subjects not asked (pending, denied, cancelled) show no data and are not recorded.
+    /// </summary>
+    private async Task RecordReadAsync(string batchId, BatchResultsPage page, ClaimsPrincipal user)
+    {
+        var records = new List<AccessRecord>();
+        for (var i = 0; i < page.Results.Count; i++)
+        {
+            var result = page.Results[i];
+            if (result.State != BatchSubjectState.Answered)
+            {
+                continue;
+            }
+
+            records.Add(new AccessRecord
+            {
+                Kind = AuditKinds.BatchRow,
+                RequestId = $"{batchId}/{result.Position}",
+                Actor = AuditActor.From(user),
+                PurposeKind = AuditPurposeKinds.Case,
+                Purpose = result.CaseNumber,
+                SubjectHash = page.SubjectHashes[i],
+                ItemsReturned = [.. result.Units.SelectMany(u => u.Assets).Select(a => a.DataItem).Distinct(StringComparer.Ordinal)],
+                Outcome = AuditOutcomes.Answered,
+                Detail = "stored result read",
+            });
+        }
+
+        if (records.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            // Not the caller's token: the page is read; if it cannot be recorded it is not given.
+            await audit.AppendAllAsync(records, CancellationToken.None);
+        }
+        catch (AuditUnavailableException)
+        {
+            throw AuditErrors.Unavailable();
+        }
     }
 
     private async Task<Batch> FindAsync(string id, ServerCallContext context) =>

@@ -240,7 +240,7 @@ internal sealed class BatchStore(GatewayStore store) : IBatchStore
             """
             SELECT position AS Position, row_indexes AS RowIndexes, case_number AS CaseNumber, identifier_kind AS Kind,
                    identifier_masked AS Masked, name AS Name, state AS State, complete AS Complete, answers AS Answers,
-                   detail AS Detail, answered_at AS AnsweredAt
+                   detail AS Detail, answered_at AS AnsweredAt, identifier_hash AS IdentifierHash
               FROM batch_subjects
              WHERE batch_id = @BatchId AND position >= @From
              ORDER BY position
@@ -248,7 +248,8 @@ internal sealed class BatchStore(GatewayStore store) : IBatchStore
             """,
             new { BatchId = batchId, From = fromPosition, Count = count },
             cancellationToken: cancellationToken));
-        return new BatchResultsPage([.. rows.Select(ToResult)], (int)total.Value);
+        var page = rows.ToList();
+        return new BatchResultsPage([.. page.Select(ToResult)], (int)total.Value) { SubjectHashes = [.. page.Select(r => r.IdentifierHash)] };
     }
 
     public async Task<Batch?> CancelAsync(string batchId, string owner, DateTimeOffset now, CancellationToken cancellationToken)
@@ -908,6 +909,8 @@ internal sealed class BatchStore(GatewayStore store) : IBatchStore
     private sealed class ResultRow
     {
         public long Position { get; set; }
+
+        public string IdentifierHash { get; set; } = string.Empty;
 
         public string RowIndexes { get; set; } = string.Empty;
 

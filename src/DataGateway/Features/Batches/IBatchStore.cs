@@ -131,4 +131,8 @@ internal sealed record BatchWriteResult(IReadOnlyList<bool> Stored, IReadOnlyLis
 }
 
 /// <summary>A page of results and the number of subjects in the batch.</summary>
-internal sealed record BatchResultsPage(IReadOnlyList<BatchResult> Results, int Total);
+internal sealed record BatchResultsPage(IReadOnlyList<BatchResult> Results, int Total)
+{
+    /// <summary>Each result's subject as a keyed hash, in the same order: what the audit record of reading it names.</summary>
+    public IReadOnlyList<string> SubjectHashes { get; init; } = [];
+}
