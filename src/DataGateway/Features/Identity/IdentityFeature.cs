@@ -85,6 +85,21 @@ internal static class IdentityFeature
             parameters.ValidateIssuerSigningKey = true;
         });
 
+        // After the configuration above (post-configure actions run in registration order): setting MapInboundClaims
+        // reaches only handlers that are still JsonWebTokenHandlers.
+        builder.Services.AddSingleton<ValidatedTokenCache>();
+        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .PostConfigure<ValidatedTokenCache>((jwt, cache) =>
+            {
+                for (var i = 0; i < jwt.TokenHandlers.Count; i++)
+                {
+                    if (jwt.TokenHandlers[i] is not CachingTokenHandler)
+                    {
+                        jwt.TokenHandlers[i] = new CachingTokenHandler(jwt.TokenHandlers[i], cache);
+                    }
+                }
+            });
+
         builder.Services.AddAuthorizationBuilder()
             // Every endpoint needs a token unless it says otherwise (only health probes and reflection do).
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
