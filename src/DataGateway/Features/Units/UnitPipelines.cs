@@ -79,8 +79,8 @@ internal sealed class UnitPipelines(
 
     private ResiliencePipeline Guard(UnitDefinition unit)
     {
-        var key = "guard:" + unit.Id;
-        if (_registry.TryGetPipeline(key, out var guard))
+        // Looked up by the unit's id without building a key string: this runs for every call to a unit.
+        if (_guards.TryGetValue(unit.Id, out var guard))
         {
             return guard;
         }
@@ -89,9 +89,14 @@ internal sealed class UnitPipelines(
         // circuit's state provider can be given to only one of them, so the first build of a guard is serialised.
         lock (_building)
         {
-            return _registry.GetOrAddPipeline(key, builder => BuildGuard(unit, builder));
+            guard = _registry.GetOrAddPipeline("guard:" + unit.Id, builder => BuildGuard(unit, builder));
+            _guards[unit.Id] = guard;
+            return guard;
         }
     }
+
+    private readonly ConcurrentDictionary<string, ResiliencePipeline> _guards = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<UnitKind, ResiliencePipeline> _retries = new();
 
     private void BuildGuard(UnitDefinition unit, ResiliencePipelineBuilder builder)
     {
@@ -124,7 +129,10 @@ internal sealed class UnitPipelines(
         SeverityProvider = args => args.Event.EventName == "OnRateLimiterRejected" ? ResilienceEventSeverity.Information : args.Event.Severity,
     };
 
-    private ResiliencePipeline Retry(UnitDefinition unit) => _registry.GetOrAddPipeline("retry:" + unit.Kind, builder =>
+    private ResiliencePipeline Retry(UnitDefinition unit) =>
+        _retries.TryGetValue(unit.Kind, out var retry) ? retry : _retries.GetOrAdd(unit.Kind, _ => BuildRetry(unit));
+
+    private ResiliencePipeline BuildRetry(UnitDefinition unit) => _registry.GetOrAddPipeline("retry:" + unit.Kind, builder =>
     {
         var profile = profiles.For(unit.Kind);
         if (profile.MaxRetries == 0)
