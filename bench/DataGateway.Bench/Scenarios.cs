@@ -108,12 +108,12 @@ internal sealed class Scenarios(BenchStack stack, BenchSettings settings, UnitCa
         await SixUnitsAtAsync(FanOutLatencyMs, cancellationToken);
         var hot = BenchIdentities.Subject(0);
         await QueryAsync(hot, cancellationToken);
-        double[] hitRates = settings.Smoke ? [500, 1000] : [250, 500, 1000, 2500, 5000, 7500, 10_000, 12_500, 15_000, 17_500, 20_000, 25_000];
+        double[] hitRates = settings.Smoke ? [500, 1000] : [250, 500, 1000, 1500, 2000, 2500, 3500, 5000, 7500, 10_000, 12_500, 15_000, 17_500, 20_000, 25_000];
         var hit = await RampAsync("hit", hitRates, step, (_, token) => CheckedQueryAsync(hot, expectCached: true, token), result, cancellationToken);
 
         await UseGatewayAsync(Uncached, cancellationToken);
         await SixUnitsAtAsync(FanOutLatencyMs, cancellationToken);
-        double[] missRates = settings.Smoke ? [200, 400] : [100, 200, 350, 500, 1000, 1500, 2000, 2500, 3000, 3500, 4000, 5000];
+        double[] missRates = settings.Smoke ? [200, 400] : [100, 200, 350, 500, 750, 1000, 1500, 2000, 2500, 3000, 3500, 4000, 5000];
         var miss = await RampAsync("miss", missRates, step, GatewayQuery, result, cancellationToken);
         var direct = await RampAsync("direct", missRates, step, DirectParallel, result, cancellationToken);
 
