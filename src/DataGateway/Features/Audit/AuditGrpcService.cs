@@ -78,18 +78,8 @@ internal sealed class AuditGrpcService(IAuditTrail trail, AuditReader reader, Ke
         };
     }
 
-    private async Task RecordAsync(AccessRecord access)
-    {
-        try
-        {
-            // The search has been made; record it even if the auditor has gone away.
-            await trail.AppendAsync(access, CancellationToken.None);
-        }
-        catch (AuditUnavailableException)
-        {
-            throw AuditErrors.Unavailable();
-        }
-    }
+    // The search has been made; it is recorded even if the auditor has gone away.
+    private Task RecordAsync(AccessRecord access) => trail.RecordOrRefuseAsync(access);
 
     private AuditSearch Validate(ListAuditRecordsRequest request)
     {

@@ -151,19 +151,10 @@ internal sealed class BatchGrpcService(
             });
         }
 
-        if (records.Count == 0)
+        if (records.Count > 0)
         {
-            return;
-        }
-
-        try
-        {
-            // Not the caller's token: the page is read; if it cannot be recorded it is not given.
-            await audit.AppendAllAsync(records, CancellationToken.None);
-        }
-        catch (AuditUnavailableException)
-        {
-            throw AuditErrors.Unavailable();
+            // The page is read; if its reading cannot be recorded it is not given.
+            await audit.RecordOrRefuseAsync(records);
         }
     }
 

@@ -107,19 +107,7 @@ internal sealed partial class AssetQueryHandler(
         return items;
     }
 
-    private async Task RecordAsync(AccessRecord record)
-    {
-        try
-        {
-            // Not the caller's token: once units were asked, the access happened and must be recorded even if the
-            // caller has gone.
-            await audit.AppendAsync(record, CancellationToken.None);
-        }
-        catch (AuditUnavailableException)
-        {
-            throw AuditErrors.Unavailable();
-        }
-    }
+    private Task RecordAsync(AccessRecord record) => audit.RecordOrRefuseAsync(record);
 
     private static partial class Log
     {

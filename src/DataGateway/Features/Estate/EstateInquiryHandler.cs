@@ -271,21 +271,9 @@ internal sealed partial class EstateInquiryHandler(
         }
     }
 
-    private Task RecordAsync(AccessRecord record) => RecordAsync([record]);
+    private Task RecordAsync(AccessRecord record) => audit.RecordOrRefuseAsync(record);
 
-    private async Task RecordAsync(IReadOnlyList<AccessRecord> records)
-    {
-        try
-        {
-            // Not the caller's token: once units were asked, the access happened and must be recorded even if the
-            // caller has gone.
-            await audit.AppendAllAsync(records, CancellationToken.None);
-        }
-        catch (AuditUnavailableException)
-        {
-            throw AuditErrors.Unavailable();
-        }
-    }
+    private Task RecordAsync(IReadOnlyList<AccessRecord> records) => audit.RecordOrRefuseAsync(records);
 
     private static partial class Log
     {

@@ -147,17 +147,7 @@ internal sealed partial class FeedbackHandler(
         return new FeedbackAnswer(request.Outcome, reason, executed, receipt);
     }
 
-    private async Task RecordAsync(AccessRecord record)
-    {
-        try
-        {
-            await audit.AppendAsync(record, CancellationToken.None);
-        }
-        catch (AuditUnavailableException)
-        {
-            throw AuditErrors.Unavailable();
-        }
-    }
+    private Task RecordAsync(AccessRecord record) => audit.RecordOrRefuseAsync(record);
 
     private static partial class Log
     {

@@ -220,19 +220,9 @@ internal sealed partial class MatterHandler(
         return registered is not null && PurposeRules.CanSee(registered, CaseCaller.From(user)).Allowed;
     }
 
-    private Task RecordAsync(AccessRecord record) => RecordAsync([record]);
+    private Task RecordAsync(AccessRecord record) => audit.RecordOrRefuseAsync(record);
 
-    private async Task RecordAsync(IReadOnlyList<AccessRecord> records)
-    {
-        try
-        {
-            await audit.AppendAllAsync(records, CancellationToken.None);
-        }
-        catch (AuditUnavailableException)
-        {
-            throw AuditErrors.Unavailable();
-        }
-    }
+    private Task RecordAsync(IReadOnlyList<AccessRecord> records) => audit.RecordOrRefuseAsync(records);
 
     private async Task WriteAsync(Func<Task> write)
     {
