@@ -109,8 +109,15 @@ public static class AuditOutcomes
     /// <summary>The gateway could not answer.</summary>
     public const string Failed = "failed";
 
+    /// <summary>
+    /// Passed on to a unit's own HTTP API (pass-through), recorded while the call is on its way and durable before the
+    /// unit's answer reaches the caller. The gateway does not read that answer; a call that then fails (no response, or
+    /// the unit answers 5xx) adds a <see cref="Failed"/> record under the same request id.
+    /// </summary>
+    public const string Forwarded = "forwarded";
+
     /// <summary>Every outcome.</summary>
-    public static IReadOnlyList<string> All { get; } = [Answered, Denied, Invalid, Failed];
+    public static IReadOnlyList<string> All { get; } = [Answered, Denied, Invalid, Failed, Forwarded];
 
     /// <summary>Whether <paramref name="outcome"/> is one of <see cref="All"/> (exact).</summary>
     public static bool IsKnown(string? outcome) => outcome is not null && All.Contains(outcome, StringComparer.Ordinal);

@@ -65,7 +65,40 @@ public sealed class PassthroughTests
         Assert.True(received.Headers.ContainsKey("X-DataGateway-Request-Id"));
         Assert.False(received.Headers.ContainsKey(PassthroughGate.CaseHeader));
         Assert.False(received.Headers.ContainsKey(PassthroughGate.SubjectHeader));
-        Assert.Equal([("answered", (string?)"GET answered HTTP 200")], Records(host));
+        Assert.Equal([("forwarded", (string?)"GET forwarded")], Records(host));
+    }
+
+    [Fact]
+    public async Task Call_WhoseRecordCannotBeWritten_Is503_AndTheUnitsBodyNeverReachesTheCaller()
+    {
+        await using var host = await GatewayTestHost.StartAsync();
+        using var client = host.Rest(Requests.JudgeToken);
+        host.RefuseAuditWrites();
+
+        using var response = await client.SendAsync(Call());
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.DoesNotContain("\"unitId\"", body, StringComparison.Ordinal);
+        Assert.DoesNotContain(Company, body, StringComparison.Ordinal);
+        Assert.False(response.Headers.Contains("X-Internal-Trace"));
+        // The record is written while the call travels: the unit was asked; the caller was told nothing.
+        Assert.Single(host.Simulator.HttpRequests.To(Unit), r => r.Path.Contains("/api/", StringComparison.Ordinal));
+        Assert.Empty(Records(host));
+    }
+
+    [Fact]
+    public async Task Call_TheUnitFails_IsRelayed_AndRecordedAsForwardedThenFailed()
+    {
+        await using var host = await GatewayTestHost.StartAsync();
+        using var client = host.Rest(Requests.JudgeToken);
+        host.Simulator.Behaviours.SetFault(Unit, new UnitFault { Mode = FaultMode.Down });
+
+        // Before any health probe has taken the destination out, the call reaches the unit, which answers 503.
+        using var response = await client.SendAsync(Call());
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal([("forwarded", (string?)"GET forwarded"), ("failed", "GET answered HTTP 503")], Records(host));
     }
 
     [Fact]
@@ -119,6 +152,7 @@ public sealed class PassthroughTests
         await ProbeUntilAsync(host, proxy, DestinationHealth.Unhealthy);
         using var whileOut = await client.SendAsync(Call());
         Assert.Equal(HttpStatusCode.ServiceUnavailable, whileOut.StatusCode);
+        Assert.Equal([("forwarded", (string?)"GET forwarded"), ("failed", "GET not forwarded: NoAvailableDestinations")], Records(host));
 
         host.Simulator.Behaviours.ClearFault(Unit);
         await ProbeUntilAsync(host, proxy, DestinationHealth.Healthy);
@@ -135,7 +169,8 @@ public sealed class PassthroughTests
             try
             {
                 // The probe is a real HTTP call to the simulator: wait for its outcome, not for the clock.
-                await Eventually.HoldsAsync(() => HealthOf(proxy) == expected, TimeSpan.FromSeconds(2));
+                // ... and for YARP to rebuild the cluster's available destinations from it, which follows the health state.
+                await Eventually.HoldsAsync(() => HealthOf(proxy) == expected && Available(proxy) == (expected == DestinationHealth.Healthy), TimeSpan.FromSeconds(2));
                 return;
             }
             catch (TimeoutException)
@@ -147,6 +182,9 @@ public sealed class PassthroughTests
             $"the destination never became {expected} (now {HealthOf(proxy)}); the unit saw: "
             + string.Join(", ", host.Simulator.HttpRequests.To(Unit).Select(r => r.Path)));
     }
+
+    private static bool Available(IProxyStateLookup proxy) =>
+        proxy.TryGetCluster(Unit, out var cluster) && cluster.DestinationsState.AvailableDestinations.Count > 0;
 
     private static DestinationHealth HealthOf(IProxyStateLookup proxy) =>
         proxy.TryGetCluster(Unit, out var cluster) ? cluster.Destinations.Values.Single().Health.Active : DestinationHealth.Unknown;

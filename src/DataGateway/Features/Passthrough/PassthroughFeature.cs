@@ -81,8 +81,7 @@ internal static class PassthroughFeature
                         return;
                     }
 
-                    var gate = transform.HttpContext.RequestServices.GetRequiredService<PassthroughGate>();
-                    if (!await gate.AuditForwardedAsync(access, transform.HttpContext.Request.Method, (int)transform.ProxyResponse.StatusCode))
+                    if (!await PassthroughGate.UnitAnsweredAsync(access, (int)transform.ProxyResponse.StatusCode))
                     {
                         // No record, no answer: the unit's body never reaches the caller.
                         transform.SuppressResponseBody = true;
