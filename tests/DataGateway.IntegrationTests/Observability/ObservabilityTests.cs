@@ -21,7 +21,13 @@ public sealed class ObservabilityTests
 
         var metrics = await anonymous.GetStringAsync("/metrics");
 
-        Assert.Matches("datagateway_unit_exchanges_total\\{[^}]*unit=\"realestate-registry\"[^}]*\\} 1", metrics);
+        // At least one, not exactly one: a CI run under load once found no "} 1" line for this unit (the failure printed
+        // only the start of the scrape, so the lines are now in the message). Other hosts run in parallel in this
+        // process and OpenTelemetry selects meters by name, so an exact count may not be this host's alone.
+        var exchanges = metrics.Split('\n').Where(line => line.StartsWith("datagateway_unit_exchanges_total{", StringComparison.Ordinal)).ToList();
+        Assert.True(
+            exchanges.Any(line => System.Text.RegularExpressions.Regex.IsMatch(line, "unit=\"realestate-registry\"[^}]*\\} [1-9]")),
+            "no exchange counted for realestate-registry in: " + string.Join(" | ", exchanges));
         Assert.Contains("datagateway_unit_duration_seconds_bucket{", metrics);
         Assert.Matches("datagateway_unit_duration_seconds_count\\{[^}]*unit=\"bank-icbc\"", metrics);
         Assert.Contains("datagateway_cache_lookups_total{", metrics);
