@@ -47,7 +47,7 @@ internal sealed class SimulatedAgencyService(
         if (fault.Latency > TimeSpan.Zero)
         {
             using var wait = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, stopping);
-            await Task.Delay(fault.Latency, timeProvider, wait.Token).ConfigureAwait(false);
+            await LatencyAsync(fault.Latency, wait.Token).ConfigureAwait(false);
         }
 
         return matters.Accept(unit, request);
@@ -109,6 +109,12 @@ internal sealed class SimulatedAgencyService(
             : assets.Answer(unit, identifier, organisation, request.AssetKinds);
     }
 
+    /// <summary>A unit's latency: on time on the real clock (<see cref="OnTimeDelays"/>), on the test's clock otherwise.</summary>
+    private Task LatencyAsync(TimeSpan latency, CancellationToken cancellationToken) =>
+        timeProvider == TimeProvider.System
+            ? OnTimeDelays.Shared.Delay(latency, cancellationToken)
+            : Task.Delay(latency, timeProvider, cancellationToken);
+
     /// <param name="latency">How long to wait; <see cref="Timeout.InfiniteTimeSpan"/> hangs until cancelled.</param>
     private async Task WaitAsync(SimulatedUnit unit, TimeSpan latency, CancellationToken callAborted)
     {
@@ -120,7 +126,7 @@ internal sealed class SimulatedAgencyService(
         // advances a fake clock always releases it. A hang needs no timer, nor the clock.
         var wait = latency == Timeout.InfiniteTimeSpan
             ? Task.Delay(Timeout.InfiniteTimeSpan, cancel.Token)
-            : Task.Delay(latency, timeProvider, cancel.Token);
+            : LatencyAsync(latency, cancel.Token);
         stats.Enter(unit);
         try
         {
