@@ -13,6 +13,7 @@ internal static class MonotonicSleep
 {
     private const int ClockMonotonic = 1;
     private const int TimerAbsolute = 1;
+    private const int Interrupted = 4;
 
     /// <summary>
     /// Whether <see cref="Until"/> sleeps to the microsecond: on Linux, where <see cref="Stopwatch"/> reads
@@ -38,8 +39,12 @@ internal static class MonotonicSleep
             if (IsPrecise)
             {
                 var deadline = new TimeSpec { Seconds = until / 1_000_000_000, Nanoseconds = until % 1_000_000_000 };
-                // Interrupted by a signal (EINTR): the loop goes round again.
-                _ = ClockNanosleep(ClockMonotonic, TimerAbsolute, in deadline, IntPtr.Zero);
+                // Interrupted by a signal (EINTR): the loop goes round again. Any other error would make this loop spin,
+                // so it sleeps a millisecond instead (late, never early).
+                if (ClockNanosleep(ClockMonotonic, TimerAbsolute, in deadline, IntPtr.Zero) is not (0 or Interrupted))
+                {
+                    Thread.Sleep(1);
+                }
             }
             else
             {
