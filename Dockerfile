@@ -20,12 +20,7 @@ COPY --from=build /app .
 # Listen on every interface inside the container (the defaults bind loopback); REST and gRPC stay on separate ports
 # because Kestrel serves h2c only on an HTTP/2-only endpoint. A replica talks to real units and a shared store:
 # the embedded simulator is off, and the store is PostgreSQL (give Store__ConnectionString at run time).
-# DOTNET_SYSTEM_BUFFERS_SHAREDARRAYPOOL_MAXARRAYSPERPARTITION: the shared array pool keeps 256 buffers of a size per
-# core instead of 32. With a few hundred HTTP/2 streams to units in flight (a batch), 32 ran out and every call
-# allocated fresh buffers: bench S3 8.3-8.8 s instead of 8.7-10.0 s, allocation 155 -> 108 MB/s, full GCs 1.4 -> 0.1/s.
-# An environment setting only (the runtime reads no other), so it is here and in the bench, not in the project.
 ENV ASPNETCORE_ENVIRONMENT=Production \
-    DOTNET_SYSTEM_BUFFERS_SHAREDARRAYPOOL_MAXARRAYSPERPARTITION=256 \
     Kestrel__Endpoints__Rest__Url=http://0.0.0.0:5080 \
     Kestrel__Endpoints__Grpc__Url=http://0.0.0.0:5081 \
     Simulator__Embedded=false \

@@ -176,12 +176,7 @@ internal sealed class BenchStack : IAsyncDisposable
             "gateway",
             _gatewayDll!,
             arguments.Select(a => $"--{a.Key}={a.Value}"),
-            new Dictionary<string, string>
-            {
-                ["ASPNETCORE_ENVIRONMENT"] = "Development",
-                // As the container image runs it (Dockerfile: why).
-                ["DOTNET_SYSTEM_BUFFERS_SHAREDARRAYPOOL_MAXARRAYSPERPARTITION"] = "256",
-            },
+            new Dictionary<string, string> { ["ASPNETCORE_ENVIRONMENT"] = "Development" },
             Path.Combine(_workDirectory, $"gateway-{_gatewayStarts}.log"));
         _gatewaySettingsKey = key;
         Targets = Targets with { GatewayGrpc = new Uri($"http://127.0.0.1:{grpc}"), GatewayRest = new Uri($"http://127.0.0.1:{rest}") };
