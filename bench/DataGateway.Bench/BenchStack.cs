@@ -160,6 +160,8 @@ internal sealed class BenchStack : IAsyncDisposable
             ["Limits:Roles:judge"] = "100000000",
             ["Limits:Roles:notary"] = "100000000",
             ["Limits:Roles:court-system"] = "100000000",
+            // Load shedding too: S5 sends 1,000 queries at once, and S2 measures the most a gateway serves, not refusals.
+            ["Limits:MaxQueriesInFlight"] = "1000000",
             // One console line per query costs more than the query at these rates; production ships logs elsewhere.
             ["Logging:LogLevel:Default"] = "Warning",
             ["ReverseProxy:Clusters:tax-bureau:Destinations:primary:Address"] = $"{simHttp}/units/tax-bureau/api/",

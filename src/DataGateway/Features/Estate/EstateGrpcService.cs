@@ -1,5 +1,6 @@
 using DataGateway.Contracts.V1;
 using DataGateway.Features.Identity;
+using DataGateway.Features.Limits;
 using DataGateway.Features.Minimisation;
 using Google.Api;
 using Google.Protobuf;
@@ -13,10 +14,13 @@ namespace DataGateway.Features.Estate;
 /// GET /v1/estate/inquiries/{inquiryId} and GET /v1/estate/inquiries/{inquiryId}/report.html.
 /// </summary>
 [Authorize(Policy = Policies.Notary)]
-internal sealed class EstateGrpcService(EstateInquiryHandler handler, ResponseMinimiser minimiser) : EstateService.EstateServiceBase
+internal sealed class EstateGrpcService(EstateInquiryHandler handler, ResponseMinimiser minimiser, QueryAdmission admission) : EstateService.EstateServiceBase
 {
-    public override async Task<CreateEstateInquiryResponse> CreateEstateInquiry(CreateEstateInquiryRequest request, ServerCallContext context) =>
-        new() { Report = await handler.CreateAsync(request, context.GetHttpContext().User, context.CancellationToken) };
+    public override async Task<CreateEstateInquiryResponse> CreateEstateInquiry(CreateEstateInquiryRequest request, ServerCallContext context)
+    {
+        using var admitted = admission.Admit(context);
+        return new() { Report = await handler.CreateAsync(request, context.GetHttpContext().User, context.CancellationToken) };
+    }
 
     public override async Task<GetEstateInquiryResponse> GetEstateInquiry(GetEstateInquiryRequest request, ServerCallContext context) =>
         new() { Report = await handler.GetAsync(request.InquiryId, context.GetHttpContext().User, context.CancellationToken) };
