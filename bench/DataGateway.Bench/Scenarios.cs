@@ -83,9 +83,10 @@ internal sealed class Scenarios(BenchStack stack, BenchSettings settings, UnitCa
         var rate = settings.S1Rate;
 
         await OpenLoop.RunAsync(rate, settings.WarmUp, GatewayQuery, cancellationToken);
-        var gateway = await OpenLoop.RunAsync(rate, settings.Duration, GatewayQuery, cancellationToken);
         await OpenLoop.RunAsync(rate, settings.WarmUp, DirectParallel, cancellationToken);
-        var parallel = await OpenLoop.RunAsync(rate, settings.Duration, DirectParallel, cancellationToken);
+        // The gateway and its baseline take turns in one run, so a machine that gets busier or quieter over the minute
+        // moves both alike (run one after the other, the direct baseline's p50 moved by up to 2 ms between runs).
+        var (gateway, parallel) = await TakingTurnsAsync(rate, settings.Duration, GatewayQuery, DirectParallel, cancellationToken);
         var sequential = await OpenLoop.RunAsync(rate, settings.Duration, DirectSequential, cancellationToken);
         result.Figure("gateway", gateway);
         result.Figure("directParallel", parallel);
@@ -459,33 +460,13 @@ internal sealed class Scenarios(BenchStack stack, BenchSettings settings, UnitCa
             return response.IsSuccessStatusCode ? CallOutcome.Ok : CallOutcome.Failed;
         }
 
-        // The two paths are measured in one run, calls alternating (each path at the rate), so both see the same machine:
-        // measured in two runs one after the other, the unit's API alone came out at p50 284 µs in one and 2,081 µs in
-        // the next on this VM, which made "added" noise. Each call is timed from when it is sent, not from its due time:
-        // the question is what the route adds to a call, and the bench's timer firing late (up to a millisecond or two
-        // at this rate) is neither path's cost. Nothing queues at 400 calls/s, so no queueing is hidden by that.
-        var paths = new[] { new PathTally(), new PathTally() };
-        async Task<CallOutcome> Alternate(long i, CancellationToken token)
-        {
-            var tally = paths[i % 2];
-            var sent = Stopwatch.GetTimestamp();
-            var outcome = i % 2 == 0 ? await Gateway(i, token) : await Direct(i, token);
-            tally.Latencies.Record(Stopwatch.GetElapsedTime(sent));
-            if (outcome != CallOutcome.Ok)
-            {
-                Interlocked.Increment(ref tally.Failed);
-            }
-
-            return outcome;
-        }
-
         // The pass-through path (YARP, its HTTP client, the gate) is not on the gateway's warm-up: profiles of a 2-second
         // warm-up still showed it at the JIT's instrumented tier while measured.
         await OpenLoop.RunAsync(rate, settings.PathWarmUp, Gateway, cancellationToken);
         await OpenLoop.RunAsync(rate, settings.WarmUp, Direct, cancellationToken);
-        var both = await OpenLoop.RunAsync(2 * rate, settings.Duration, Alternate, cancellationToken);
-        var gateway = paths[0].Result(rate, both);
-        var baseline = paths[1].Result(rate, both);
+        // Measured in two runs one after the other, the unit's API alone came out at p50 284 µs in one and 2,081 µs in
+        // the next on this VM, which made "added" noise: the two paths take turns in one run.
+        var (gateway, baseline) = await TakingTurnsAsync(rate, settings.Duration, Gateway, Direct, cancellationToken);
         result.Figure("gateway", gateway);
         result.Figure("direct", baseline);
         var addedP50 = gateway.Latencies.Us(50) - baseline.Latencies.Us(50);
@@ -659,15 +640,40 @@ internal sealed class Scenarios(BenchStack stack, BenchSettings settings, UnitCa
         RequesterHash = "bench",
     };
 
-    /// <summary>One path's share of a run whose calls alternate between two paths.</summary>
-    private sealed class PathTally
+    /// <summary>
+    /// Two paths in one open-loop run, calls taking turns (each path at <paramref name="rate"/>), so both see the same
+    /// machine; each call's latency is from its due time, as in every open-loop run.
+    /// </summary>
+    private static async Task<(LoadResult First, LoadResult Second)> TakingTurnsAsync(
+        double rate,
+        TimeSpan duration,
+        Func<long, CancellationToken, Task<CallOutcome>> first,
+        Func<long, CancellationToken, Task<CallOutcome>> second,
+        CancellationToken cancellationToken)
     {
-        public long Failed;
-
-        public Latencies Latencies { get; } = new();
-
-        public LoadResult Result(double rate, LoadResult run) =>
-            new(rate, run.AchievedRate / 2, Latencies.Count, Failed, 0, Latencies, run.Elapsed);
+        var latencies = new[] { new Latencies(), new Latencies() };
+        var failed = new long[2];
+        var incomplete = new long[2];
+        var run = await OpenLoop.RunAsync(
+            2 * rate,
+            duration,
+            (i, token) => i % 2 == 0 ? first(i / 2, token) : second(i / 2, token),
+            cancellationToken,
+            observe: (i, completedAt, outcome) =>
+            {
+                var path = (int)(i % 2);
+                latencies[path].Record(completedAt - TimeSpan.FromSeconds(i / (2 * rate)));
+                if (outcome == CallOutcome.Failed)
+                {
+                    Interlocked.Increment(ref failed[path]);
+                }
+                else if (outcome == CallOutcome.Incomplete)
+                {
+                    Interlocked.Increment(ref incomplete[path]);
+                }
+            });
+        LoadResult Path(int path) => new(rate, run.AchievedRate / 2, latencies[path].Count, failed[path], incomplete[path], latencies[path], run.Elapsed);
+        return (Path(0), Path(1));
     }
 
     private static void NoteErrors(ScenarioResult result, string name, LoadResult run)
