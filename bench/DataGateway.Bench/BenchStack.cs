@@ -143,6 +143,31 @@ internal sealed class BenchStack : IAsyncDisposable
             GatewayChannel?.Dispose();
         }
 
+        // A port found free can be taken before the gateway binds it (the bench's own outgoing connections use ports
+        // from the same range under load: a full run once lost S5 that way), so a start that cannot bind is retried on
+        // other ports.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await StartGatewayAsync(settings, key, cancellationToken);
+                break;
+            }
+            catch (InvalidOperationException e) when (attempt < 3 && e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+                _out.WriteLine("  (a port the gateway was given was taken meanwhile: starting it again on others)");
+                await _gateway!.DisposeAsync();
+                _gateway = null;
+                GatewayChannel?.Dispose();
+            }
+        }
+
+        Identities.Forget();
+        await Identities.EnsureRegisteredAsync(this, cancellationToken);
+    }
+
+    private async Task StartGatewayAsync(IReadOnlyDictionary<string, string> settings, string key, CancellationToken cancellationToken)
+    {
         var rest = FreePorts.Next();
         var grpc = FreePorts.Next();
         var store = Path.Combine(_workDirectory, "store-" + (++_gatewayStarts).ToString(CultureInfo.InvariantCulture));
@@ -185,8 +210,6 @@ internal sealed class BenchStack : IAsyncDisposable
         GatewayChannel = Channel(Targets.GatewayGrpc);
         await WaitHealthyAsync(_gateway, new Uri(Targets.GatewayRest, "/healthz"), cancellationToken);
         _out.WriteLine($"  gateway pid {_gateway.Id} on {Targets.GatewayGrpc} (gRPC), {Targets.GatewayRest} (REST){(key.Length > 0 ? "; " + key : string.Empty)}");
-        Identities.Forget();
-        await Identities.EnsureRegisteredAsync(this, cancellationToken);
     }
 
     /// <summary>How many gateways the bench has started so far; changes whenever <see cref="UseGatewayAsync"/> starts one.</summary>
