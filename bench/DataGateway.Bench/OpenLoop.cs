@@ -75,7 +75,7 @@ internal static class OpenLoop
         long incomplete = 0;
         var pending = new List<Task>((int)Math.Min(total, 1_000_000));
         var done = new TaskCompletionSource<LoadResult>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var clock = Stopwatch.StartNew();
+        // One clock for the due times and the latencies: the sender sleeps to timestamps on it.
         var start = Stopwatch.GetTimestamp();
         var sender = new Thread(() =>
         {
@@ -90,9 +90,9 @@ internal static class OpenLoop
                     pending.Add(RunOneAsync(next, dueAt));
                 }
 
-                var sentFor = clock.Elapsed;
+                var sentFor = Stopwatch.GetElapsedTime(start);
                 Task.WhenAll(pending).ContinueWith(
-                    _ => done.TrySetResult(new LoadResult(rate, total / sentFor.TotalSeconds, total, failed, incomplete, latencies, clock.Elapsed)),
+                    _ => done.TrySetResult(new LoadResult(rate, total / sentFor.TotalSeconds, total, failed, incomplete, latencies, Stopwatch.GetElapsedTime(start))),
                     CancellationToken.None,
                     TaskContinuationOptions.ExecuteSynchronously,
                     TaskScheduler.Default);
@@ -125,7 +125,7 @@ internal static class OpenLoop
                 outcome = CallOutcome.Failed;
             }
 
-            var latency = clock.Elapsed - dueAt;
+            var latency = Stopwatch.GetElapsedTime(start) - dueAt;
             latencies.Record(latency);
             if (outcome == CallOutcome.Failed)
             {
