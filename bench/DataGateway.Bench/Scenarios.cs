@@ -367,7 +367,7 @@ internal sealed class Scenarios(BenchStack stack, BenchSettings settings, UnitCa
         const double window = 10;
         result.Row("p99 healthy", Report.Ms(healthy), Report.Ms(FanOutLatencyMs) + " floor", Report.Ratio(healthy / FanOutLatencyMs), "", null);
         result.Row("p99 after the hang, breaker still closed", Report.Ms(whileClosed), Report.Ms(healthy) + " healthy", Report.Ratio(whileClosed / healthy), "", null);
-        result.Row($"p99 after the breaker opened ({Report.N(openedAfter)} s after the hang)", Report.Ms(afterOpen), Report.Ms(healthy) + " healthy", Report.Ratio(afterOpen / healthy), "≤ 1.25×", afterOpen <= 1.25 * healthy);
+        result.Row(double.IsNaN(openedAfter) ? "p99 after the breaker opened (it did not open in the run)" : $"p99 after the breaker opened ({Report.N(openedAfter)} s after the hang)", Report.Ms(afterOpen), Report.Ms(healthy) + " healthy", Report.Ratio(afterOpen / healthy), "≤ 1.25×", afterOpen <= 1.25 * healthy);
         result.Row("p99 back within 1.25× healthy after", double.IsNaN(recoveredAfter) ? "never" : $"{recoveredAfter:0.0} s", $"{window:0} s breaker window (sampling)", "", "≤ 1 window", recoveredAfter <= window);
         return result;
     }
