@@ -86,7 +86,9 @@ internal sealed class Scenarios(BenchStack stack, BenchSettings settings, UnitCa
         await OpenLoop.RunAsync(rate, settings.WarmUp, DirectParallel, cancellationToken);
         // The gateway and its baseline take turns in one run, so a machine that gets busier or quieter over the minute
         // moves both alike (run one after the other, the direct baseline's p50 moved by up to 2 ms between runs).
+        var before = await GatewayCost.ReadAsync(stack, cancellationToken);
         var (gateway, parallel) = await TakingTurnsAsync(rate, settings.Duration, GatewayQuery, DirectParallel, cancellationToken);
+        var cost = GatewayCost.Between(before, await GatewayCost.ReadAsync(stack, cancellationToken), gateway.Sent);
         var sequential = await OpenLoop.RunAsync(rate, settings.Duration, DirectSequential, cancellationToken);
         result.Figure("gateway", gateway);
         result.Figure("directParallel", parallel);
@@ -99,6 +101,7 @@ internal sealed class Scenarios(BenchStack stack, BenchSettings settings, UnitCa
         result.Row("p50 vs 6 direct calls in parallel", Report.Ms(gateway.Latencies.P50Ms), Report.Ms(parallel.Latencies.P50Ms), Report.Ratio(gateway.Latencies.P50Ms / parallel.Latencies.P50Ms), "", null);
         result.Row("p99 vs 6 direct calls in parallel", Report.Ms(gateway.Latencies.P99Ms), Report.Ms(parallel.Latencies.P99Ms), Report.Ratio(gateway.Latencies.P99Ms / parallel.Latencies.P99Ms), "", null);
         result.Row("p50 vs 6 direct calls one after another", Report.Ms(gateway.Latencies.P50Ms), Report.Ms(sequential.Latencies.P50Ms), Report.Ratio(gateway.Latencies.P50Ms / sequential.Latencies.P50Ms), "", null);
+        CostRow(result, "query", "gatewayCost", cost);
         NoteErrors(result, "gateway", gateway);
         return result;
     }
@@ -116,22 +119,28 @@ internal sealed class Scenarios(BenchStack stack, BenchSettings settings, UnitCa
         var hot = BenchIdentities.Subject(0);
         await QueryAsync(hot, cancellationToken);
         double[] hitRates = settings.Smoke ? [500, 1000] : [250, 500, 1000, 1500, 2000, 2500, 3500, 5000, 7500, 10_000, 12_500, 15_000, 17_500, 20_000, 25_000];
-        var hit = await RampAsync("hit", hitRates, step, (_, token) => CheckedQueryAsync(hot, expectCached: true, token), result, cancellationToken);
+        var (hit, hitCost) = await RampAsync("hit", hitRates, step, (_, token) => CheckedQueryAsync(hot, expectCached: true, token), throughGateway: true, result, cancellationToken);
 
         await UseGatewayAsync(Uncached, cancellationToken);
         await SixUnitsAtAsync(FanOutLatencyMs, cancellationToken);
         double[] missRates = settings.Smoke ? [200, 400] : [100, 200, 350, 500, 750, 1000, 1500, 2000, 2500, 3000, 3500, 4000, 5000];
-        var miss = await RampAsync("miss", missRates, step, GatewayQuery, result, cancellationToken);
-        var direct = await RampAsync("direct", missRates, step, DirectParallel, result, cancellationToken);
+        var (miss, missCost) = await RampAsync("miss", missRates, step, GatewayQuery, throughGateway: true, result, cancellationToken);
+        var (direct, _) = await RampAsync("direct", missRates, step, DirectParallel, throughGateway: false, result, cancellationToken);
 
         result.Row("cache off (every query asks 6 units at 20 ms)", Report.N(miss) + " q/s", Report.N(direct) + " q/s (6 direct calls in parallel)", Report.Ratio(miss / direct), "≥ 2,500 q/s", miss >= 2500);
         result.Row("all hits (cache on, same subject)", Report.N(hit) + " q/s", "", "", "≥ 15,000 q/s", hit >= 15_000);
+        CostRow(result, $"miss at {Report.N(missCost.Rate)} q/s", "missCost", missCost.Cost);
+        CostRow(result, $"hit at {Report.N(hitCost.Rate)} q/s", "hitCost", hitCost.Cost);
         return result;
     }
 
-    /// <summary>Steps the rate up until p99 passes 50 ms (or more than 1% of calls fail); returns the last rate that held.</summary>
-    private async Task<double> RampAsync(
-        string name, double[] rates, TimeSpan step, Func<long, CancellationToken, Task<CallOutcome>> call, ScenarioResult result, CancellationToken cancellationToken)
+    /// <summary>
+    /// Steps the rate up until p99 passes 50 ms (or more than 1% of calls fail); returns the last rate that held and what
+    /// the gateway spent per query at it — at the first rate when none held (no cost for the direct ramp, which does not
+    /// touch the gateway).
+    /// </summary>
+    private async Task<(double Rate, (double Rate, GatewayCost.PerQuery? Cost) Cost)> RampAsync(
+        string name, double[] rates, TimeSpan step, Func<long, CancellationToken, Task<CallOutcome>> call, bool throughGateway, ScenarioResult result, CancellationToken cancellationToken)
     {
         // Each ramp here follows a newly started gateway, whose first ~25 s after start (on 2 shared cores) are still
         // start-up: the JIT's tier-up of the query path (20-30 % of the gateway's CPU at 10-20 s) and thread-pool
@@ -140,12 +149,26 @@ internal sealed class Scenarios(BenchStack stack, BenchSettings settings, UnitCa
         // S1 held 32.7 ms at 200). So the ramp is warmed as long as a new gateway is, on top of that warm-up.
         await OpenLoop.RunAsync(rates[0], settings.PathWarmUp, call, cancellationToken);
         double held = 0;
+        (double Rate, GatewayCost.PerQuery? Cost) heldCost = (rates[0], null);
         foreach (var rate in rates)
         {
+            var before = throughGateway ? await GatewayCost.ReadAsync(stack, cancellationToken) : null;
             var run = await OpenLoop.RunAsync(rate, step, call, cancellationToken);
-            result.Figure($"{name}@{rate.ToString(CultureInfo.InvariantCulture)}", run);
+            var cost = throughGateway ? GatewayCost.Between(before, await GatewayCost.ReadAsync(stack, cancellationToken), run.Sent) : null;
+            var key = $"{name}@{rate.ToString(CultureInfo.InvariantCulture)}";
+            result.Figure(key, run);
+            if (cost is not null)
+            {
+                result.Figures[key + ".cost"] = cost;
+            }
+
             var ok = run.Latencies.P99Ms <= 50 && run.Bad <= run.Sent / 100 && run.AchievedRate >= 0.97 * rate;
-            output.WriteLine($"    {name,-6} {rate,7:0} q/s: achieved {run.AchievedRate,7:0}, p50 {run.Latencies.P50Ms,7:0.0} ms, p99 {run.Latencies.P99Ms,8:0.0} ms, bad {run.Bad}{(ok ? string.Empty : "  <- limit")}");
+            if (ok || (held == 0 && rate == rates[0]))
+            {
+                heldCost = (rate, cost);
+            }
+
+            output.WriteLine($"    {name,-6} {rate,7:0} q/s: achieved {run.AchievedRate,7:0}, p50 {run.Latencies.P50Ms,7:0.0} ms, p99 {run.Latencies.P99Ms,8:0.0} ms, bad {run.Bad}{(cost is null ? string.Empty : "; " + cost)}{(ok ? string.Empty : "  <- limit")}");
             if (!ok)
             {
                 break;
@@ -156,7 +179,24 @@ internal sealed class Scenarios(BenchStack stack, BenchSettings settings, UnitCa
         }
 
         result.Figures[$"{name}MaxRate"] = held;
-        return held;
+        return (held, heldCost);
+    }
+
+    /// <summary>
+    /// Two rows (and a figure) for what the gateway spent per <paramref name="per"/>: CPU summed over cores, and bytes
+    /// allocated. Left out, with a note, when its metrics could not be read.
+    /// </summary>
+    private static void CostRow(ScenarioResult result, string per, string figure, GatewayCost.PerQuery? cost)
+    {
+        if (cost is null)
+        {
+            result.Notes.Add($"gateway cost per {per}: the gateway's /metrics could not be read");
+            return;
+        }
+
+        result.Figures[figure] = cost;
+        result.Row($"gateway CPU per {per} (all cores)", Report.N(cost.CpuMicroseconds) + " µs", "", "", "", null);
+        result.Row($"gateway allocation per {per}", Report.N(cost.AllocatedKilobytes) + " KB", "", "", "", null);
     }
 
     // ---- S3 ----------------------------------------------------------------------------------------------------
@@ -191,8 +231,10 @@ internal sealed class Scenarios(BenchStack stack, BenchSettings settings, UnitCa
         var gatewayProcess = stack.Gateway;
         var rssBefore = gatewayProcess?.ResidentBytes();
         var peakReset = gatewayProcess?.ResetPeakResident() ?? false;
+        var before = await GatewayCost.ReadAsync(stack, cancellationToken);
         var (batch, total, submitTime) = await RunBatchAsync(client, request, cancellationToken);
         var peak = gatewayProcess?.PeakResidentBytes();
+        var cost = GatewayCost.Between(before, await GatewayCost.ReadAsync(stack, cancellationToken), subjects);
         var maxInFlight = 0;
         foreach (var unit in SixUnits)
         {
@@ -226,6 +268,7 @@ internal sealed class Scenarios(BenchStack stack, BenchSettings settings, UnitCa
         }
 
         result.Row("peak memory of the gateway (VmHWM)", peak is { } p ? $"{p / (1024.0 * 1024):0} MB" : "n/a", rssBefore is { } r ? $"{r / (1024.0 * 1024):0} MB before" : "", "", "≤ 300 MB", peak is { } q ? q <= 300L * 1024 * 1024 : null);
+        CostRow(result, "subject", "gatewayCost", cost);
         result.Notes.Add($"{batch.Done:#,0}/{batch.Total:#,0} subjects done, {batch.Failed} incomplete, {perSecond:0} subjects/s; most calls in flight at one unit: {maxInFlight} (limit 32){(peakReset ? "; VmHWM reset before the batch" : "; VmHWM includes start-up")}; the warm-up batch before it, the gateway's first: {warmUp.Total:#,0} subjects in {warmUpTotal.TotalSeconds:0.00} s ({warmUp.Total / warmUpTotal.TotalSeconds:0} subjects/s).");
         return result;
     }
