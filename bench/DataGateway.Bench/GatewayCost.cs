@@ -4,15 +4,17 @@ namespace DataGateway.Bench;
 
 /// <summary>
 /// What the gateway process has spent so far, read from its own Prometheus endpoint (the runtime's
-/// <c>dotnet.process.cpu.time</c> and <c>dotnet.gc.heap.total_allocated</c>): two readings around a measured run give
-/// its CPU and allocation per query. Unlike a latency, a cost per query barely moves with a noisy neighbour, so it is
+/// <c>dotnet.process.cpu.time</c>, <c>dotnet.gc.heap.total_allocated</c> and <c>dotnet.jit.compilation.time</c>): two
+/// readings around a measured run give its CPU and allocation per query, and around a warm-up step whether the JIT is
+/// still busy. Unlike a latency, a cost per query barely moves with a noisy neighbour, so it is
 /// the figure that says whether a change made the gateway cheaper. It covers the whole process (background work such
 /// as the SLA flush too), so it slightly overstates a query's own cost.
 /// </summary>
-internal sealed record GatewayCost(double CpuSeconds, double AllocatedBytes)
+internal sealed record GatewayCost(double CpuSeconds, double AllocatedBytes, double JitSeconds)
 {
     private const string CpuSeries = "dotnet_process_cpu_time_seconds_total";
     private const string AllocatedSeries = "dotnet_gc_heap_total_allocated_bytes_total";
+    private const string JitSeries = "dotnet_jit_compilation_time_seconds_total";
 
     /// <summary>The gateway's totals now; null when its metrics endpoint does not answer or lacks the series.</summary>
     public static async Task<GatewayCost?> ReadAsync(BenchStack stack, CancellationToken cancellationToken)
@@ -30,11 +32,11 @@ internal sealed record GatewayCost(double CpuSeconds, double AllocatedBytes)
         return Parse(text);
     }
 
-    /// <summary>Sums every series of the two counters (CPU comes as user and system).</summary>
+    /// <summary>Sums every series of the three counters (CPU comes as user and system).</summary>
     public static GatewayCost? Parse(string exposition)
     {
-        double cpu = 0, allocated = 0;
-        bool sawCpu = false, sawAllocated = false;
+        double cpu = 0, allocated = 0, jit = 0;
+        bool sawCpu = false, sawAllocated = false, sawJit = false;
         foreach (var line in exposition.AsSpan().EnumerateLines())
         {
             if (line.StartsWith(CpuSeries, StringComparison.Ordinal))
@@ -47,9 +49,14 @@ internal sealed record GatewayCost(double CpuSeconds, double AllocatedBytes)
                 allocated += ValueOf(line);
                 sawAllocated = true;
             }
+            else if (line.StartsWith(JitSeries, StringComparison.Ordinal))
+            {
+                jit += ValueOf(line);
+                sawJit = true;
+            }
         }
 
-        return sawCpu && sawAllocated ? new GatewayCost(cpu, allocated) : null;
+        return sawCpu && sawAllocated && sawJit ? new GatewayCost(cpu, allocated, jit) : null;
     }
 
     /// <summary>CPU (µs, all cores) and allocation (KB) per query between two readings; null without both.</summary>

@@ -78,7 +78,7 @@ internal static class Report
         return text.ToString();
     }
 
-    public static string Json(IReadOnlyList<ScenarioResult> results, string environment, BenchSettings settings) =>
+    public static string Json(IReadOnlyList<ScenarioResult> results, string environment, BenchSettings settings, IReadOnlyList<double> gatewayWarmUps) =>
         JsonSerializer.Serialize(
             new
             {
@@ -87,6 +87,8 @@ internal static class Report
                 smoke = settings.Smoke,
                 durationSeconds = settings.Duration.TotalSeconds,
                 gatewayWarmUpSeconds = settings.GatewayWarmUp.TotalSeconds,
+                // How long each newly started gateway was warmed in fact (until its JIT settled); negative: it had not.
+                gatewayWarmedSeconds = gatewayWarmUps,
                 s1Rate = settings.S1Rate,
                 scenarios = results.Select(r => new { id = r.Id, title = r.Title, rows = r.Rows, figures = r.Figures, notes = r.Notes }),
             },
