@@ -184,12 +184,19 @@ internal sealed class Scenarios(BenchStack stack, BenchSettings settings, UnitCa
 
     /// <summary>
     /// Two rows (and a figure) for what the gateway spent per <paramref name="per"/>: CPU summed over cores, and bytes
-    /// allocated. Left out, with a note, when its metrics could not be read.
+    /// allocated. Left out, with a note, when its metrics could not be read — except in a smoke run against a gateway the
+    /// bench started (what CI runs), where it fails the scenario: the runtime's counters are always there, so a miss
+    /// means the parsing or the series' names broke.
     /// </summary>
-    private static void CostRow(ScenarioResult result, string per, string figure, GatewayCost.PerQuery? cost)
+    private void CostRow(ScenarioResult result, string per, string figure, GatewayCost.PerQuery? cost)
     {
         if (cost is null)
         {
+            if (settings.Smoke && stack.Owned)
+            {
+                throw new InvalidOperationException($"gateway cost per {per}: the gateway's /metrics had no CPU, allocation or JIT counter the bench could read");
+            }
+
             result.Notes.Add($"gateway cost per {per}: the gateway's /metrics could not be read");
             return;
         }
