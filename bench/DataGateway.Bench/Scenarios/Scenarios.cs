@@ -8,7 +8,8 @@ namespace DataGateway.Bench;
 
 /// <summary>How long and how hard the scenarios run.</summary>
 /// <param name="GatewayWarmUp">
-/// How long each newly started gateway answers queries before anything is measured. A gateway runs for weeks; its first
+/// How long each newly started gateway answers queries at least before anything is measured (then on until its JIT
+/// settles: <see cref="Scenarios.WarmUntilJitSettlesAsync"/>). A gateway runs for weeks; its first
 /// seconds (JIT tier-up of every method on the query path, pools and connections being filled) are start-up, not the
 /// steady state the targets are about.
 /// </param>
@@ -88,7 +89,8 @@ internal sealed partial class Scenarios(BenchStack stack, BenchSettings settings
 
     /// <summary>
     /// <see cref="BenchStack.UseGatewayAsync"/>, then, when that started a new gateway, <see cref="BenchSettings.GatewayWarmUp"/>
-    /// of integrated queries (six units at 20 ms, the rotating subjects) so that no scenario measures a cold process.
+    /// of integrated queries (six units at 20 ms, the rotating subjects) and more until its JIT settles, so that no
+    /// scenario measures a process still starting up.
     /// The simulator is reset afterwards: the warm-up's calls are not counted by any scenario.
     /// </summary>
     private async Task UseGatewayAsync(IReadOnlyDictionary<string, string> gatewaySettings, CancellationToken cancellationToken)
