@@ -6,6 +6,7 @@ using DataGateway.Domain.Identity;
 using DataGateway.Features.Units;
 using DataGateway.IntegrationTests.Infrastructure;
 using DataGateway.Simulator;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -179,6 +180,99 @@ public sealed class ResilienceTests
         Assert.All(answers, a => Assert.True(a.LatencyMs <= 2 * timeoutMs, $"{a.Status} after {a.LatencyMs} ms"));
         Assert.Contains(answers, a => a.Status == UnitStatus.Timeout);
         Assert.Contains(answers, a => a.Status == UnitStatus.Unavailable);
+    }
+
+    [Fact]
+    public async Task HungUnit_WithSlotsForMany_OpensItsQuickBreakerWithItsFirstTimeouts_DespiteEarlierSuccesses_AndClosesAfterItsShortBreak()
+    {
+        // Eight slots: eight concurrent queries all run into the hung unit's timeout together.
+        await using var host = await GatewayTestHost.StartAsync(settings: new Dictionary<string, string?>(NoCache) { [$"Resilience:Kinds:{Registry.Kind}:MaxConcurrency"] = "8" });
+        var client = host.Enforcement(Requests.JudgeToken);
+        var request = Requests.AssetQuery(Requests.Debtor, "REAL_ESTATE");
+        var timeoutMs = GatewayTestHost.Catalog.TimeoutMsOf(Registry);
+        var profile = host.Services.GetRequiredService<ResilienceProfiles>().For(Registry.Kind);
+
+        // Twenty successes in the ratio breaker's window: eight failures after them are 29 %, below its 50 %.
+        for (var i = 0; i < 20; i++)
+        {
+            Assert.Equal(UnitStatus.Ok, (await client.QueryAssetsAsync(request)).Units.Single().Status);
+        }
+
+        host.Simulator.Behaviours.SetFault(RegistryId, new UnitFault { Mode = FaultMode.Hang });
+        var hung = Enumerable.Range(0, 8).Select(_ => client.QueryAssetsAsync(request).ResponseAsync).ToList();
+        await Eventually.HoldsAsync(() => host.Simulator.Stats.InFlight(RegistryId) == 8);
+        host.Time.Advance(TimeSpan.FromMilliseconds(timeoutMs));
+        var timedOut = await Task.WhenAll(hung).WaitAsync(TestContext.Timeout);
+        Assert.All(timedOut, answer => Assert.Equal(UnitStatus.Timeout, answer.Units.Single().Status));
+
+        // The next query is not called: the quick breaker saw nothing but failures in its window.
+        var calls = host.Simulator.Stats.CallsTo(RegistryId);
+        // Bounded: were the unit called, the hung call would wait for a clock that no longer moves.
+        var refused = (await client.QueryAssetsAsync(request).ResponseAsync.WaitAsync(TestContext.Timeout)).Units.Single();
+        Assert.Equal(UnitStatus.CircuitOpen, refused.Status);
+        Assert.Equal(calls, host.Simulator.Stats.CallsTo(RegistryId));
+        Assert.Equal("OPEN", await CircuitStateAsync(host));
+
+        // Back after its short break (not the ratio breaker's 30 s, which never opened): one probe, answered, closes it.
+        host.Simulator.Behaviours.ClearFault(RegistryId);
+        host.Time.Advance(TimeSpan.FromMilliseconds(profile.AllFailedBreakMs + 1));
+        Assert.Equal(UnitStatus.Ok, (await client.QueryAssetsAsync(request)).Units.Single().Status);
+        Assert.Equal("CLOSED", await CircuitStateAsync(host));
+    }
+
+    [Fact]
+    public async Task QuickBreaker_Off_HungUnitWithEarlierSuccesses_IsStillCalled()
+    {
+        await using var host = await GatewayTestHost.StartAsync(settings: new Dictionary<string, string?>(NoCache)
+        {
+            [$"Resilience:Kinds:{Registry.Kind}:MaxConcurrency"] = "8",
+            ["Resilience:Default:AllFailedWindowMs"] = "0",
+        });
+        var client = host.Enforcement(Requests.JudgeToken);
+        var request = Requests.AssetQuery(Requests.Debtor, "REAL_ESTATE");
+        for (var i = 0; i < 20; i++)
+        {
+            await client.QueryAssetsAsync(request);
+        }
+
+        host.Simulator.Behaviours.SetFault(RegistryId, new UnitFault { Mode = FaultMode.Hang });
+        var hung = Enumerable.Range(0, 8).Select(_ => client.QueryAssetsAsync(request).ResponseAsync).ToList();
+        await Eventually.HoldsAsync(() => host.Simulator.Stats.InFlight(RegistryId) == 8);
+        host.Time.Advance(TimeSpan.FromMilliseconds(GatewayTestHost.Catalog.TimeoutMsOf(Registry)));
+        await Task.WhenAll(hung).WaitAsync(TestContext.Timeout);
+
+        // Only the ratio breaker: 8 failures against 20 successes keep it closed, so the unit is asked again.
+        var next = client.QueryAssetsAsync(request).ResponseAsync;
+        await Eventually.HoldsAsync(() => host.Simulator.Stats.InFlight(RegistryId) == 1);
+        Assert.Equal("CLOSED", await CircuitStateAsync(host));
+        host.Time.Advance(TimeSpan.FromMilliseconds(GatewayTestHost.Catalog.TimeoutMsOf(Registry)));
+        Assert.Equal(UnitStatus.Timeout, (await next.WaitAsync(TestContext.Timeout)).Units.Single().Status);
+    }
+
+    [Theory]
+    [InlineData("300", "Resilience:Default:AllFailedWindowMs: must be 0 (off) or at least 500")]
+    [InlineData("-1", "Resilience:Default:AllFailedWindowMs")]
+    public void QuickBreakerWindow_OutOfRange_StopsStartUpNamingTheSetting(string windowMs, string expected)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Resilience:Default:AllFailedWindowMs"] = windowMs })
+            .Build();
+
+        var error = Assert.Throws<InvalidOperationException>(() => new ResilienceProfiles(configuration));
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("500")]
+    public void QuickBreakerWindow_OffOrHalfASecond_IsAccepted(string windowMs)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Resilience:Default:AllFailedWindowMs"] = windowMs })
+            .Build();
+
+        Assert.Equal(int.Parse(windowMs, System.Globalization.CultureInfo.InvariantCulture), new ResilienceProfiles(configuration).For(UnitKind.Bank).AllFailedWindowMs);
     }
 
     [Fact]

@@ -15,7 +15,10 @@ namespace DataGateway.Features.Units;
 /// Polly pipelines per unit, built on first use from the unit kind's profile.
 /// <para>
 /// Each attempt goes through the unit's guard — call slots (<see cref="UnitSlots"/>: bounded queue, bounded wait) →
-/// circuit breaker → attempt timeout — so the breaker sees only the unit's own outcomes, not the gateway's queueing.
+/// quick breaker (every call of a short window failed) → ratio breaker → attempt timeout — so the breakers see only the
+/// unit's own outcomes, not the gateway's queueing. The quick breaker stands outside the ratio breaker: a call the
+/// ratio breaker refuses is not a failure of the unit, and so counts for nothing against it in the quick one; a call
+/// the quick breaker refuses never reaches the ratio breaker.
 /// The wait for a slot is bounded so that every call that gets one can still run into its own attempt timeout
 /// before the query deadline: that timeout is what the breaker counts, so a hung unit opens its circuit under load
 /// too. Idempotent calls are wrapped in a retry outside the guard, so a waiting retry holds no slot and every attempt
@@ -36,6 +39,7 @@ internal sealed class UnitPipelines(
     });
 
     private readonly ConcurrentDictionary<string, CircuitBreakerStateProvider> _circuits = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, CircuitBreakerStateProvider> _quickCircuits = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, UnitSlots> _slots = new(StringComparer.Ordinal);
     private readonly Lock _building = new();
 
@@ -59,9 +63,25 @@ internal sealed class UnitPipelines(
             cancellationToken);
     }
 
-    /// <summary>The unit's circuit state; Closed for a unit never called.</summary>
-    public CircuitState CircuitOf(UnitDefinition unit) =>
-        _circuits.TryGetValue(unit.Id, out var provider) ? provider.CircuitState : CircuitState.Closed;
+    /// <summary>
+    /// The unit's circuit state, the more closed of its two breakers' left out: Open (or Isolated) when either is,
+    /// else HalfOpen when either is; Closed for a unit never called.
+    /// </summary>
+    public CircuitState CircuitOf(UnitDefinition unit)
+    {
+        var ratio = _circuits.TryGetValue(unit.Id, out var provider) ? provider.CircuitState : CircuitState.Closed;
+        var quick = _quickCircuits.TryGetValue(unit.Id, out var quickProvider) ? quickProvider.CircuitState : CircuitState.Closed;
+        CircuitState[] worstFirst = [CircuitState.Isolated, CircuitState.Open, CircuitState.HalfOpen];
+        foreach (var state in worstFirst)
+        {
+            if (ratio == state || quick == state)
+            {
+                return state;
+            }
+        }
+
+        return CircuitState.Closed;
+    }
 
     /// <summary>Calls to the unit holding a slot and waiting for one; none for a unit never called.</summary>
     public (int InFlight, int Waiting) SlotsOf(UnitDefinition unit) =>
@@ -103,16 +123,31 @@ internal sealed class UnitPipelines(
         var profile = profiles.For(unit.Kind);
         var circuit = _circuits.GetOrAdd(unit.Id, static _ => new CircuitBreakerStateProvider());
         var slots = _slots.GetOrAdd(unit.Id, _ => new UnitSlots(profile.MaxConcurrency, profile.QueueLimit, MaxWaitOf(unit), timeProvider));
+        builder.AddRateLimiter(new RateLimiterStrategyOptions { RateLimiter = args => slots.AcquireAsync(args.Context.CancellationToken) });
+        if (profile.AllFailedWindowMs > 0)
+        {
+            builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions
+            {
+                Name = "all-failed",
+                FailureRatio = 1.0,
+                MinimumThroughput = profile.MinimumThroughput,
+                SamplingDuration = TimeSpan.FromMilliseconds(profile.AllFailedWindowMs),
+                BreakDuration = TimeSpan.FromMilliseconds(profile.AllFailedBreakMs),
+                StateProvider = _quickCircuits.GetOrAdd(unit.Id, static _ => new CircuitBreakerStateProvider()),
+                ShouldHandle = UnitFailure,
+            });
+        }
+
         builder
-            .AddRateLimiter(new RateLimiterStrategyOptions { RateLimiter = args => slots.AcquireAsync(args.Context.CancellationToken) })
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions
             {
+                Name = "failure-ratio",
                 FailureRatio = profile.FailureRatio,
                 MinimumThroughput = profile.MinimumThroughput,
                 SamplingDuration = TimeSpan.FromMilliseconds(profile.SamplingDurationMs),
                 BreakDuration = TimeSpan.FromMilliseconds(profile.BreakDurationMs),
                 StateProvider = circuit,
-                ShouldHandle = new PredicateBuilder().Handle<RpcException>(IsUnitFailure).Handle<TimeoutRejectedException>().Handle<HttpRequestException>(),
+                ShouldHandle = UnitFailure,
             })
             .AddTimeout(TimeSpan.FromMilliseconds(catalog.TimeoutMsOf(unit)))
             .ConfigureTelemetry(Telemetry);
@@ -151,6 +186,10 @@ internal sealed class UnitPipelines(
             ShouldHandle = new PredicateBuilder().Handle<RpcException>(IsTransient).Handle<HttpRequestException>(),
         }).ConfigureTelemetry(Telemetry);
     });
+
+    /// <summary>What either breaker counts as the unit failing: its own errors, an attempt timeout, no connection.</summary>
+    private static readonly PredicateBuilder<object> UnitFailure =
+        new PredicateBuilder().Handle<RpcException>(IsUnitFailure).Handle<TimeoutRejectedException>().Handle<HttpRequestException>();
 
     private static bool IsUnitFailure(RpcException ex) =>
         ex.StatusCode is StatusCode.Unavailable or StatusCode.Internal or StatusCode.Unknown
