@@ -64,15 +64,14 @@ internal sealed class UnitPipelines(
     }
 
     /// <summary>
-    /// The unit's circuit state, the more closed of its two breakers' left out: Open (or Isolated) when either is,
-    /// else HalfOpen when either is; Closed for a unit never called.
+    /// The unit's circuit state as its two breakers give it together: Open (or Isolated) when either is open, else
+    /// HalfOpen when either is probing; Closed for a unit never called.
     /// </summary>
     public CircuitState CircuitOf(UnitDefinition unit)
     {
         var ratio = _circuits.TryGetValue(unit.Id, out var provider) ? provider.CircuitState : CircuitState.Closed;
         var quick = _quickCircuits.TryGetValue(unit.Id, out var quickProvider) ? quickProvider.CircuitState : CircuitState.Closed;
-        CircuitState[] worstFirst = [CircuitState.Isolated, CircuitState.Open, CircuitState.HalfOpen];
-        foreach (var state in worstFirst)
+        foreach (var state in WorstFirst)
         {
             if (ratio == state || quick == state)
             {
@@ -82,6 +81,8 @@ internal sealed class UnitPipelines(
 
         return CircuitState.Closed;
     }
+
+    private static readonly CircuitState[] WorstFirst = [CircuitState.Isolated, CircuitState.Open, CircuitState.HalfOpen];
 
     /// <summary>Calls to the unit holding a slot and waiting for one; none for a unit never called.</summary>
     public (int InFlight, int Waiting) SlotsOf(UnitDefinition unit) =>
